@@ -1,0 +1,12 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    ignores: ["node_modules/**", ".next/**", "lib/generated/**", "sdk/dist/**", "e2e/artifacts/**", "next-env.d.ts", "data/**"],
+  },
+];
+
+export default config;

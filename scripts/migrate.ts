@@ -1,0 +1,19 @@
+// npm run db:migrate — applies pending migrations to DATABASE_URL and exits.
+import { getDbTarget } from "../lib/db/client";
+import { migrate } from "../lib/db/migrate";
+import { getConfig } from "../lib/config";
+import { exitWithConfigError } from "../lib/startup";
+
+try {
+  getConfig();
+  const target = getDbTarget();
+  const result = await migrate(target);
+  const where = target.provider === "sqlite" ? target.file : target.display;
+  console.log(
+    result.applied.length
+      ? `applied ${result.applied.length} migration(s) to ${where}: ${result.applied.join(", ")}`
+      : `${where} is up to date (${result.alreadyApplied} migration(s) applied earlier)`,
+  );
+} catch (error) {
+  exitWithConfigError(error);
+}

@@ -1,0 +1,28 @@
+// npm test: every tier in order — lint, typecheck, unit, integration
+// (SQLite and PostgreSQL), the production build, then e2e in Chromium.
+// Stops at the first failing tier and says which.
+import { spawnSync } from "node:child_process";
+
+const tiers = [
+  ["lint", "npm", ["run", "lint"]],
+  ["typecheck", "npm", ["run", "typecheck"]],
+  ["unit", "npm", ["run", "test:unit"]],
+  ["integration (SQLite + PostgreSQL)", "npm", ["run", "test:integration"]],
+  ["build", "npm", ["run", "build"]],
+  ["e2e (Chromium)", "npm", ["run", "test:e2e"]],
+];
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const results = [];
+for (const [name, cmd, args] of tiers) {
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: "inherit", env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  results.push(`${r.status === 0 ? "ok  " : "FAIL"} ${name} (${seconds}s)`);
+  if (r.status !== 0) {
+    console.error(`\n${results.join("\n")}\n\nnpm test: the ${name} tier failed`);
+    process.exit(1);
+  }
+}
+console.log(`\n${results.join("\n")}\n\nnpm test: all tiers passed`);
