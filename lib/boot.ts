@@ -1,7 +1,15 @@
-// Everything a server process starts with. Later modules register their
-// start-up work here so instrumentation.ts stays one line.
-import { startup } from "./startup";
+// Everything a server process starts with: configuration, migrations, the
+// keyring (so a wrong root key fails at start, not at the first request),
+// then the background jobs.
+import { getConfig } from "./config";
+import { startup, onStartup } from "./startup";
+import { ensureKeyring } from "./vault/keyring";
+import { startJobs } from "./vault/jobs";
 
 export async function bootServer(): Promise<void> {
+  onStartup(ensureKeyring);
+  onStartup(() => {
+    if (getConfig().VAULT_BACKGROUND_JOBS === "on") startJobs();
+  });
   await startup();
 }

@@ -60,6 +60,7 @@ CREATE TABLE "Store" (
     "description" TEXT NOT NULL DEFAULT '',
     "entryCount" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastActivityAt" TIMESTAMP(3),
 
     CONSTRAINT "Store_pkey" PRIMARY KEY ("id")
 );

@@ -54,6 +54,7 @@ CREATE TABLE "Store" (
     "description" TEXT NOT NULL DEFAULT '',
     "entryCount" INTEGER NOT NULL DEFAULT 0,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastActivityAt" DATETIME,
     CONSTRAINT "Store_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
