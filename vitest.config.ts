@@ -33,6 +33,19 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Against the production build (npm run build) served by next
+          // start over real HTTP, on SQLite and on PostgreSQL.
+          name: "http",
+          include: ["**/*.http.test.ts"],
+          exclude: ["**/node_modules/**", "sdk/dist/**"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

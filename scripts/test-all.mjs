@@ -1,5 +1,6 @@
 // npm test: every tier in order — lint, typecheck, unit, integration
-// (SQLite and PostgreSQL), the production build, then e2e in Chromium.
+// (SQLite and PostgreSQL), the production build, the HTTP contract against
+// the built server (SQLite and PostgreSQL), then e2e in Chromium.
 // Stops at the first failing tier and says which.
 import { spawnSync } from "node:child_process";
 
@@ -9,6 +10,7 @@ const tiers = [
   ["unit", "npm", ["run", "test:unit"]],
   ["integration (SQLite + PostgreSQL)", "npm", ["run", "test:integration"]],
   ["build", "npm", ["run", "build"]],
+  ["http (built server, SQLite + PostgreSQL)", "npm", ["run", "test:http"]],
   ["e2e (Chromium)", "npm", ["run", "test:e2e"]],
 ];
 

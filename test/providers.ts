@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { closeDb } from "@/lib/db/client";
 import { resetConfigForTests } from "@/lib/config";
 import { prepareDatabase } from "@/lib/startup";
+import { resetProcessSingletons } from "@/lib/singleton";
 
 export type Provider = "sqlite" | "postgres";
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -71,18 +72,26 @@ export function describeEachProvider(name: string, body: (provider: Provider) =>
     const run = provider === "postgres" && !pgAvailable ? describe.skip : describe;
     run(`${name} [${provider}]`, () => {
       let drop: (() => Promise<void>) | undefined;
-      const saved = process.env.DATABASE_URL;
+      const saved = { url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR };
       beforeAll(async () => {
         const db = await createTestDatabase(provider);
         drop = db.drop;
         process.env.DATABASE_URL = db.url;
+        // Its own root key file and no caches from another block.
+        process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "dv-data-"));
+        process.env.VAULT_LOG ??= "off";
+        resetProcessSingletons();
         resetConfigForTests();
         await closeDb();
         await prepareDatabase();
       });
       afterAll(async () => {
         await closeDb();
-        process.env.DATABASE_URL = saved;
+        rmSync(process.env.DATA_DIR!, { recursive: true, force: true });
+        process.env.DATABASE_URL = saved.url;
+        process.env.DATA_DIR = saved.dataDir;
+        resetProcessSingletons();
+        resetConfigForTests();
         await drop?.();
       });
       body(provider);

@@ -1,0 +1,32 @@
+// Builds the rows a test needs through the real services: a user, a
+// project, stores and server keys.
+import { randomBytes } from "node:crypto";
+import { getDb } from "@/lib/db/client";
+import { createStore } from "@/lib/vault/stores";
+import { createServerKey } from "@/lib/server-keys/service";
+
+export async function makeProject(name = "Test project") {
+  const db = getDb();
+  const user = await db.user.create({ data: { email: `u-${randomBytes(4).toString("hex")}@example.test` } });
+  const project = await db.project.create({ data: { name, members: { create: { userId: user.id, role: "owner" } } } });
+  return { user, project };
+}
+
+export async function makeStoreAndKey(
+  projectId: string,
+  storeId = "oauth-tokens",
+  key: { stores?: string[] | null; readOnly?: boolean } = {},
+) {
+  await createStore(projectId, { storeId, displayName: storeId }, {});
+  const { token, key: view } = await createServerKey(
+    projectId,
+    { name: "test key", stores: key.stores ?? null, readOnly: key.readOnly ?? false },
+    {},
+  );
+  return { token, keyId: view.id };
+}
+
+/** A random key hash in the API's alphabet (what the SDK would send). */
+export function keyHash(): string {
+  return randomBytes(32).toString("base64url");
+}

@@ -1,0 +1,121 @@
+// Starts the production build (next start) on a fresh database for the
+// HTTP tiers, and provisions it through the real services in this process
+// (same DATABASE_URL and DATA_DIR, so the same root key file).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import net from "node:net";
+import { closeDb } from "@/lib/db/client";
+import { resetConfigForTests } from "@/lib/config";
+import { prepareDatabase } from "@/lib/startup";
+import { ensureKeyring } from "@/lib/vault/keyring";
+import { resetProcessSingletons } from "@/lib/singleton";
+import { createTestDatabase, type Provider } from "./providers";
+
+export type TestServer = {
+  provider: Provider;
+  url: string;
+  databaseUrl: string;
+  dataDir: string;
+  pid: number;
+  logs: () => string;
+  stop: () => Promise<void>;
+  restart: (env?: Record<string, string>) => Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output()}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not become healthy:\n${output()}`);
+}
+
+/**
+ * A fresh database, provisioned in-process (migrations, keyring), then a
+ * `next start` child serving it. Call the services from the test to add
+ * projects and keys: they write to the same database.
+ */
+export async function startTestServer(provider: Provider, env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await createTestDatabase(provider);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "dv-http-"));
+  process.env.DATABASE_URL = db.url;
+  process.env.DATA_DIR = dataDir;
+  process.env.VAULT_LOG ??= "off";
+  resetProcessSingletons();
+  resetConfigForTests();
+  await closeDb();
+  await prepareDatabase();
+  await ensureKeyring();
+
+  let child: ChildProcess;
+  let out = "";
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const launch = async (extra: Record<string, string>) => {
+    out = "";
+    child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        DATA_DIR: dataDir,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        VAULT_LOG: "on",
+        ...env,
+        ...extra,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    await waitForHealth(url, child, () => out);
+  };
+  const halt = async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  await launch({});
+  return {
+    provider,
+    url,
+    databaseUrl: db.url,
+    dataDir,
+    get pid() {
+      return child.pid!;
+    },
+    logs: () => out,
+    restart: async (extra = {}) => {
+      await halt();
+      await launch(extra);
+    },
+    stop: async () => {
+      await halt();
+      await closeDb();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
