@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import net from "node:net";
+import { randomBytes } from "node:crypto";
 import { closeDb } from "@/lib/db/client";
 import { resetConfigForTests } from "@/lib/config";
 import { prepareDatabase } from "@/lib/startup";
@@ -61,6 +62,14 @@ export async function startTestServer(provider: Provider, env: Record<string, st
   process.env.DATABASE_URL = db.url;
   process.env.DATA_DIR = dataDir;
   process.env.VAULT_LOG ??= "off";
+  // Production on PostgreSQL requires these from the environment; SQLite
+  // keeps the embedded default (generated files in DATA_DIR).
+  const secrets: Record<string, string> =
+    provider === "postgres"
+      ? { VAULT_ROOT_KEY: randomBytes(32).toString("base64"), NEXTAUTH_SECRET: randomBytes(32).toString("base64") }
+      : {};
+  if (provider === "postgres") Object.assign(process.env, secrets);
+  else delete process.env.VAULT_ROOT_KEY;
   resetProcessSingletons();
   resetConfigForTests();
   await closeDb();
@@ -81,6 +90,7 @@ export async function startTestServer(provider: Provider, env: Record<string, st
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         VAULT_LOG: "on",
+        ...secrets,
         ...env,
         ...extra,
       },
