@@ -38,7 +38,14 @@ export async function getRewrapStatus(): Promise<RewrapStatus> {
   };
 }
 
-type RunOptions = { batchSize?: number; onProgress?: (s: { processed: number; total: number }) => void; maxBatches?: number };
+type RunOptions = {
+  batchSize?: number;
+  onProgress?: (s: { processed: number; total: number }) => void;
+  /** Stop after this many batches, leaving the job resumable (tests). */
+  maxBatches?: number;
+  /** How old a rotation must be before old versions may be retired. */
+  retireAfterMs?: number;
+};
 
 /**
  * Runs (or resumes) the rewrap until nothing references an old version.
@@ -102,7 +109,7 @@ export async function runRewrap(options: RunOptions = {}): Promise<boolean> {
       if (!(await acquireLease(LEASE, LEASE_MS))) throw new Error("lost the rewrap lease");
       batches++;
     }
-    await retireUnreferenced(primary.version);
+    await retireUnreferenced(primary.version, options.retireAfterMs ?? PRIMARY_REFRESH_MS * 3);
     await db.rewrapJob.update({ where: { id: job.id }, data: { state: "done", finishedAt: new Date(), total: processed } });
     log.info("rewrap finished", { targetVersion: primary.version, processed });
     return true;
@@ -120,10 +127,10 @@ export async function runRewrap(options: RunOptions = {}): Promise<boolean> {
  * is older than the instances' primary refresh interval, so a write from an
  * instance that still used the old primary cannot land after the check.
  */
-async function retireUnreferenced(primaryVersion: number): Promise<void> {
+async function retireUnreferenced(primaryVersion: number, graceMs: number): Promise<void> {
   const db = getDb();
   const primary = await db.masterKey.findUnique({ where: { version: primaryVersion } });
-  if (!primary || Date.now() - primary.createdAt.getTime() < PRIMARY_REFRESH_MS * 3) return;
+  if (!primary || Date.now() - primary.createdAt.getTime() < graceMs) return;
   const old = await db.masterKey.findMany({ where: { state: "active", version: { lt: primaryVersion } } });
   for (const key of old) {
     const refs = await db.entry.count({ where: { masterKeyVersion: key.version } });

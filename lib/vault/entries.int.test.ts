@@ -1,0 +1,113 @@
+// The entry service on real SQLite and real PostgreSQL: versions,
+// check-and-set, expiry, batches, counts, store isolation and deletion.
+import { expect, it } from "vitest";
+import { describeEachProvider } from "@/test/providers";
+import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { getDb } from "@/lib/db/client";
+import { batchGet, batchSet, deleteEntry, getEntry, purgeExpired, putEntry, reconcileCounts } from "./entries";
+import { createStore, deleteStore, getStore } from "./stores";
+
+describeEachProvider("entries", () => {
+  it("writes, reads, versions and deletes an entry, moving the count", async () => {
+    const { project } = await makeProject();
+    await makeStoreAndKey(project.id, "s1");
+    const k = keyHash();
+    expect(await putEntry(project.id, "s1", k, { value: "ct-1", expiresAt: null })).toEqual({ version: 1, created: true });
+    expect(await putEntry(project.id, "s1", k, { value: "ct-2", expiresAt: null })).toEqual({ version: 2, created: false });
+    const e = await getEntry(project.id, "s1", k);
+    expect(e).toMatchObject({ value: "ct-2", version: 2, expiresAt: null });
+    expect(e.createdAt <= e.updatedAt).toBe(true);
+    expect((await getStore(project.id, "s1")).entryCount).toBe(1);
+    await deleteEntry(project.id, "s1", k);
+    await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
+    await expect(deleteEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
+    expect((await getStore(project.id, "s1")).entryCount).toBe(0);
+  });
+
+  it("check-and-set: ifVersion 0 means absent; a mismatch changes nothing", async () => {
+    const { project } = await makeProject();
+    await makeStoreAndKey(project.id, "s1");
+    const k = keyHash();
+    await putEntry(project.id, "s1", k, { value: "a", expiresAt: null, ifVersion: 0 });
+    await expect(putEntry(project.id, "s1", k, { value: "b", expiresAt: null, ifVersion: 0 })).rejects.toMatchObject({ code: "VERSION_CONFLICT", status: 409 });
+    await expect(putEntry(project.id, "s1", k, { value: "b", expiresAt: null, ifVersion: 5 })).rejects.toMatchObject({ code: "VERSION_CONFLICT" });
+    expect(await getEntry(project.id, "s1", k)).toMatchObject({ value: "a", version: 1 });
+    expect(await putEntry(project.id, "s1", k, { value: "c", expiresAt: null, ifVersion: 1 })).toEqual({ version: 2, created: false });
+    await expect(deleteEntry(project.id, "s1", k, 1)).rejects.toMatchObject({ code: "VERSION_CONFLICT" });
+    await deleteEntry(project.id, "s1", k, 2);
+  });
+
+  it("an expired entry is absent everywhere, counts exclude it, and purge deletes it", async () => {
+    const { project } = await makeProject();
+    await makeStoreAndKey(project.id, "s1");
+    const k = keyHash();
+    const soon = new Date(Date.now() + 300);
+    await putEntry(project.id, "s1", k, { value: "short-lived", expiresAt: soon });
+    await putEntry(project.id, "s1", keyHash(), { value: "forever", expiresAt: null });
+    expect((await getEntry(project.id, "s1", k)).expiresAt).toBe(soon.toISOString());
+    await new Promise((r) => setTimeout(r, 400));
+    await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
+    expect((await batchGet(project.id, "s1", [k]))[k]).toBeNull();
+    expect((await getStore(project.id, "s1")).entryCount).toBe(1);
+    // Writing over an expired entry makes a new one.
+    expect(await putEntry(project.id, "s1", k, { value: "again", expiresAt: soon.getTime() > Date.now() ? soon : new Date(Date.now() + 200) , ifVersion: 0 })).toEqual({ version: 1, created: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await getDb().entry.count({ where: { keyHash: k } })).toBe(0);
+    expect((await getStore(project.id, "s1")).entryCount).toBe(1);
+    expect(await reconcileCounts(false)).toEqual([]);
+  });
+
+  it("batch-set is atomic and batch-get maps misses to null", async () => {
+    const { project } = await makeProject();
+    await makeStoreAndKey(project.id, "s1");
+    const [a, b, c] = [keyHash(), keyHash(), keyHash()];
+    await putEntry(project.id, "s1", a, { value: "old-a", expiresAt: null });
+    expect(await batchSet(project.id, "s1", [{ key: a, value: "A", expiresAt: null }, { key: b, value: "B", expiresAt: null }])).toEqual({ [a]: 2, [b]: 1 });
+    const got = await batchGet(project.id, "s1", [a, b, c]);
+    expect(got[a]).toMatchObject({ value: "A", version: 2 });
+    expect(got[b]).toMatchObject({ value: "B", version: 1 });
+    expect(got[c]).toBeNull();
+    expect((await getStore(project.id, "s1")).entryCount).toBe(2);
+    await expect(batchSet(project.id, "nope", [{ key: c, value: "C", expiresAt: null }])).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
+  });
+
+  it("stores are isolated, per project too, and a deleted store leaves nothing readable", async () => {
+    const { project } = await makeProject();
+    const { project: other } = await makeProject("other");
+    await makeStoreAndKey(project.id, "s1");
+    await createStore(project.id, { storeId: "s2", displayName: "S2" }, {});
+    await createStore(other.id, { storeId: "s1", displayName: "other s1" }, {});
+    const k = keyHash();
+    await putEntry(project.id, "s1", k, { value: "secret-ct", expiresAt: null });
+    await expect(getEntry(project.id, "s2", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
+    await expect(getEntry(other.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
+    await expect(getEntry(other.id, "s2", k)).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
+    await expect(createStore(project.id, { storeId: "s1", displayName: "dup" }, {})).rejects.toMatchObject({ code: "STORE_EXISTS", status: 409 });
+    expect(await deleteStore(project.id, "s1", {})).toEqual({ erasedEntries: 1 });
+    await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
+    await createStore(project.id, { storeId: "s1", displayName: "again" }, {});
+    await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
+    expect((await getStore(project.id, "s1")).entryCount).toBe(0);
+    expect(await getDb().entry.count({ where: { keyHash: k } })).toBe(0);
+  });
+
+  it("concurrent writers: every write lands as its own version and the count stays exact", async () => {
+    const { project } = await makeProject();
+    await makeStoreAndKey(project.id, "s1");
+    const keys = Array.from({ length: 5 }, keyHash);
+    const writes = Array.from({ length: 60 }, (_, i) => putEntry(project.id, "s1", keys[i % 5]!, { value: `v${i}`, expiresAt: null }));
+    const results = await Promise.all(writes);
+    for (let j = 0; j < 5; j++) {
+      const versions = results.filter((_, i) => i % 5 === j).map((r) => r.version).sort((x, y) => x - y);
+      expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    }
+    expect((await getStore(project.id, "s1")).entryCount).toBe(5);
+    // Check-and-set from many writers at once: exactly one wins each version.
+    const k = keys[0]!;
+    const cas = await Promise.allSettled(Array.from({ length: 10 }, () => putEntry(project.id, "s1", k, { value: "x", expiresAt: null, ifVersion: 12 })));
+    expect(cas.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await reconcileCounts(false)).toEqual([]);
+  });
+});
+
