@@ -43,6 +43,12 @@ export const batchSetBody = z.strictObject({
     .refine((e) => distinct(e.map((x) => x.key)), "entries: no duplicate keys"),
 });
 
+// Query values are strings: only plain digits count ("", "0x10", "1e1" do not).
 export const deleteQuery = z.strictObject({
-  ifVersion: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  ifVersion: z
+    .string()
+    .regex(/^\d{1,10}$/, "ifVersion: a whole number of at least 0")
+    .transform(Number)
+    .pipe(z.number().max(2_147_483_647))
+    .optional(),
 });
