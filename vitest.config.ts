@@ -46,6 +46,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // npm run test:adversarial (ADV_SCALE=short for the CI version).
+          name: "adversarial",
+          include: ["test/adversarial/**/*.adv.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
