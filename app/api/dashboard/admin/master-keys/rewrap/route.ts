@@ -1,0 +1,5 @@
+// GET /api/dashboard/admin/master-keys/rewrap — session, instance admin: rewrap progress (polled while running).
+import { dashboardRoute } from "@/lib/dashboard/route";
+import { getRewrapStatus } from "@/lib/vault/keyring";
+
+export const GET = dashboardRoute({ auth: "admin" }, async () => ({ rewrap: await getRewrapStatus() }));

@@ -1,0 +1,10 @@
+// POST /api/dashboard/admin/master-keys/rotate — session, instance admin:
+// make a new primary master key, then start re-wrapping existing entries.
+import { dashboardRoute } from "@/lib/dashboard/route";
+import { rotateMasterKey, startRewrap } from "@/lib/vault/keyring";
+
+export const POST = dashboardRoute({ auth: "admin" }, async ({ user }) => {
+  const { version } = await rotateMasterKey({ userId: user.id });
+  await startRewrap();
+  return { version };
+});
