@@ -4,6 +4,7 @@
 // request's interactive transaction is open would run inside that
 // transaction (and be rolled back with it, or read its uncommitted rows).
 // This wrapper makes plain queries wait until no transaction is open.
+import type Database from "better-sqlite3";
 import type {
   IsolationLevel,
   SqlDriverAdapter,
@@ -12,16 +13,38 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 
-class GatedAdapter implements SqlDriverAdapter {
+export class GatedAdapter implements SqlDriverAdapter {
   readonly provider;
   readonly adapterName;
   #inner: SqlDriverAdapter;
   #open: Promise<void> | null = null;
+  readonly #connection: Database.Database;
 
   constructor(inner: SqlDriverAdapter) {
     this.#inner = inner;
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
+    // The adapter keeps its better-sqlite3 handle in a public field; the
+    // vault's hot path runs plain SQL on that same connection (one writer,
+    // no lock waits that could block the event loop).
+    const connection = (inner as unknown as { client?: Database.Database }).client;
+    if (!connection || typeof connection.prepare !== "function") {
+      throw new Error("unexpected @prisma/adapter-better-sqlite3 internals: no client connection");
+    }
+    this.#connection = connection;
+    // WAL without a sync on every commit: a crashed process loses nothing
+    // committed; only a power loss can lose the last commits (docs/operations.md).
+    connection.pragma("synchronous = NORMAL");
+    connection.pragma("foreign_keys = ON");
+  }
+
+  /**
+   * Runs synchronous work on the connection when no Prisma transaction is
+   * open. Nothing can interleave with it: it does not yield.
+   */
+  async runExclusive<T>(work: (connection: Database.Database) => T): Promise<T> {
+    await this.#idle();
+    return work(this.#connection);
   }
 
   async #idle(): Promise<void> {
@@ -79,10 +102,17 @@ class GatedAdapter implements SqlDriverAdapter {
   }
 }
 
-export function gateSqliteAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function gateSqliteAdapter(
+  factory: SqlDriverAdapterFactory,
+  onConnect: (adapter: GatedAdapter) => void,
+): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => new GatedAdapter(await factory.connect()),
+    connect: async () => {
+      const adapter = new GatedAdapter(await factory.connect());
+      onConnect(adapter);
+      return adapter;
+    },
   };
 }

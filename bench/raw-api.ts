@@ -1,0 +1,169 @@
+// Raw v1 API throughput against a running server (issue 3 targets): a
+// no-op route handler as the floor, GET and PUT of entries with precomputed
+// key hashes, 32 connections, variants interleaved and repeated.
+import autocannon from "autocannon";
+import { benchKeyHash } from "./lib/keys";
+import { median } from "./lib/stats";
+import { cpuMeter } from "./lib/server";
+
+export type LoadResult = {
+  variant: string;
+  round: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  /** Server CPU time per successful request, ms (noise-robust cost). */
+  serverCpuMsPerReq?: number;
+  /** Cores used by other processes on the machine during this run. */
+  otherCores?: number;
+};
+
+export type RawVariant = "noop" | "GET" | "PUT" | "PUT same 100 keys";
+
+export type RawSummary = {
+  variant: RawVariant;
+  rounds: LoadResult[];
+  rps: number; // median over rounds
+  p50: number; // median over rounds
+  p99: number; // median over rounds
+  p99Worst: number;
+  non2xx: number;
+  errors: number;
+  serverCpuMsPerReq: number; // median over rounds
+  otherCores: number; // median over rounds
+};
+
+export type RawApiResult = {
+  connections: number;
+  seconds: number;
+  rounds: number;
+  entries: number;
+  variants: RawSummary[];
+  /** Per-round ratios, then their median (same-round comparisons). */
+  getRatio: { perRound: number[]; median: number };
+  putRatio: { perRound: number[]; median: number };
+  /** no-op's server CPU per request / the variant's: the throughput ratio a CPU-bound server would reach without outside noise. */
+  cpuCostRatio: Record<string, number>;
+};
+
+type Target = { url: string; token: string; storeId: string; seed: string; entries: number };
+
+function values(n: number): string[] {
+  // ~200-character client ciphertexts, precomputed so the load tool does no work.
+  return Array.from({ length: n }, (_, i) => JSON.stringify({ value: "v1." + Buffer.from(`${i}:`.padEnd(148, "x")).toString("base64url") }));
+}
+
+function requestsFor(variant: RawVariant, t: Target): autocannon.Request[] {
+  const hashes = Array.from({ length: t.entries }, (_, i) => benchKeyHash(t.seed, i));
+  const bodies = values(64);
+  const pick = <T>(a: T[]) => a[Math.floor(Math.random() * a.length)]!;
+  const entryPath = (h: string) => `/api/v1/stores/${t.storeId}/entries/${h}`;
+  switch (variant) {
+    case "noop":
+      return [{ method: "GET", path: "/api/bench/noop" }];
+    case "GET":
+      return [{ method: "GET", setupRequest: (req) => ({ ...req, path: entryPath(pick(hashes)) }) }];
+    case "PUT":
+      return [{ method: "PUT", setupRequest: (req) => ({ ...req, path: entryPath(pick(hashes)), body: pick(bodies) }) }];
+    case "PUT same 100 keys": {
+      const hot = hashes.slice(0, 100);
+      return [{ method: "PUT", setupRequest: (req) => ({ ...req, path: entryPath(pick(hot)), body: pick(bodies) }) }];
+    }
+  }
+}
+
+export async function load(t: Target, variant: RawVariant, seconds: number, connections: number, round: number, serverPid?: number): Promise<LoadResult> {
+  const meter = serverPid === undefined ? undefined : cpuMeter(serverPid);
+  const result = await autocannon({
+    url: t.url,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+    requests: requestsFor(variant, t),
+  });
+  const cpu = meter?.stop();
+  return {
+    serverCpuMsPerReq: cpu ? (cpu.serverCpuSeconds * 1000) / Math.max(1, result["2xx"]) : undefined,
+    otherCores: cpu?.otherCores,
+    variant,
+    round,
+    rps: result["2xx"] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** One request of each kind: the bench measures what it thinks it measures. */
+async function selfCheck(t: Target): Promise<void> {
+  const auth = { authorization: `Bearer ${t.token}` };
+  const noop = await fetch(`${t.url}/api/bench/noop`);
+  if (noop.status !== 200) throw new Error(`no-op route answered ${noop.status}: start the server with VAULT_BENCH_ROUTES=on`);
+  const path = `${t.url}/api/v1/stores/${t.storeId}/entries/${benchKeyHash(t.seed, 0)}`;
+  const get = await fetch(path, { headers: auth });
+  if (get.status !== 200) throw new Error(`GET of a preloaded entry answered ${get.status}: ${await get.text()}`);
+  const put = await fetch(path, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: values(1)[0] });
+  if (put.status !== 200) throw new Error(`PUT answered ${put.status}: ${await put.text()}`);
+}
+
+export async function runRawApi(
+  t: Target,
+  options: { seconds: number; rounds: number; warmupSeconds: number; connections?: number; contended?: boolean; serverPid?: number; log?: (s: string) => void },
+): Promise<RawApiResult> {
+  const connections = options.connections ?? 32;
+  const log = options.log ?? (() => {});
+  await selfCheck(t);
+  const order: RawVariant[] = ["noop", "GET", "PUT", ...(options.contended === false ? [] : (["PUT same 100 keys"] as RawVariant[]))];
+  for (const v of order) await load(t, v, options.warmupSeconds, connections, -1);
+  const all: LoadResult[] = [];
+  for (let r = 0; r < options.rounds; r++) {
+    // Rotate the order each round so no variant always runs first or last.
+    const rotated = order.map((_, i) => order[(i + r) % order.length]!);
+    for (const v of rotated) {
+      const res = await load(t, v, options.seconds, connections, r, options.serverPid);
+      const cpu = res.serverCpuMsPerReq === undefined ? "" : `  server ${res.serverCpuMsPerReq.toFixed(2)} ms CPU/req  others ${res.otherCores!.toFixed(2)} cores`;
+      log(`    round ${r + 1}/${options.rounds} ${v.padEnd(17)} ${res.rps.toFixed(0).padStart(6)} req/s  p50 ${res.p50} ms  p99 ${res.p99} ms${cpu}${res.non2xx ? `  non-2xx ${res.non2xx}` : ""}`);
+      all.push(res);
+    }
+  }
+  const summary = (v: RawVariant): RawSummary => {
+    const rs = all.filter((x) => x.variant === v);
+    return {
+      variant: v,
+      rounds: rs,
+      rps: median(rs.map((x) => x.rps)),
+      p50: median(rs.map((x) => x.p50)),
+      p99: median(rs.map((x) => x.p99)),
+      p99Worst: Math.max(...rs.map((x) => x.p99)),
+      non2xx: rs.reduce((s, x) => s + x.non2xx, 0),
+      errors: rs.reduce((s, x) => s + x.errors, 0),
+      serverCpuMsPerReq: median(rs.map((x) => x.serverCpuMsPerReq ?? NaN)),
+      otherCores: median(rs.map((x) => x.otherCores ?? NaN)),
+    };
+  };
+  const ratio = (v: RawVariant) => {
+    const perRound = Array.from({ length: options.rounds }, (_, r) => {
+      const a = all.find((x) => x.round === r && x.variant === v)!;
+      const b = all.find((x) => x.round === r && x.variant === "noop")!;
+      return a.rps / b.rps;
+    });
+    return { perRound, median: median(perRound) };
+  };
+  const variants = order.map(summary);
+  const noopCpu = variants[0]!.serverCpuMsPerReq;
+  return {
+    cpuCostRatio: Object.fromEntries(variants.map((v) => [v.variant, noopCpu / v.serverCpuMsPerReq])),
+    connections,
+    seconds: options.seconds,
+    rounds: options.rounds,
+    entries: t.entries,
+    variants,
+    getRatio: ratio("GET"),
+    putRatio: ratio("PUT"),
+  };
+}

@@ -1,0 +1,37 @@
+// The vault's hot path: reads and writes of entries in plain SQL, one
+// implementation per database. Hand-written because Prisma's query
+// compiler costs about a millisecond per query here, as much as Next.js
+// itself spends on a request (docs/benchmarks.md). Everything else (stores,
+// keys, purge, rewrap, reconcile) stays on Prisma.
+import type { Blob } from "../envelope";
+
+export type StoredRow = {
+  storeRef: string;
+  keyHash: string;
+  ciphertext: Uint8Array;
+  wrappedKey: Uint8Array;
+  masterKeyVersion: number;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+};
+
+export type Sealed = { ciphertext: Blob; wrappedKey: Blob; masterKeyVersion: number };
+
+/** Seals a value for (storeRef, key, version): the version is bound into the ciphertext. */
+export type SealFn = (storeRef: string, keyHash: string, version: number, value: string) => Sealed;
+
+export type PutItem = { keyHash: string; value: string; expiresAt: Date | null; ifVersion?: number };
+
+export interface EntryRepo {
+  /** storeRef is null when the project has no such store. */
+  get(projectId: string, storeId: string, keyHash: string): Promise<{ storeRef: string | null; row: StoredRow | null }>;
+  getMany(projectId: string, storeId: string, keys: string[]): Promise<{ storeRef: string | null; rows: StoredRow[] }>;
+  /** Writes all items or none; returns each key's new version and whether it was created. */
+  put(projectId: string, storeId: string, items: PutItem[], seal: SealFn): Promise<{ storeRef: string; results: { version: number; created: boolean }[] }>;
+  /** live is false when there was no entry, or only an expired one (which is deleted). */
+  delete(projectId: string, storeId: string, keyHash: string, ifVersion?: number): Promise<{ storeRef: string; live: boolean }>;
+}
+
+export const isLive = (row: { expiresAt: Date | null }, now: Date) => row.expiresAt === null || row.expiresAt > now;
