@@ -21,7 +21,7 @@ export type LoadResult = {
   otherCores?: number;
 };
 
-export type RawVariant = "noop" | "GET" | "PUT" | "PUT same 100 keys";
+export type RawVariant = "noop" | "noop GET, entry path" | "noop PUT, entry path" | "GET" | "PUT" | "PUT same 100 keys";
 
 export type RawSummary = {
   variant: RawVariant;
@@ -45,6 +45,9 @@ export type RawApiResult = {
   /** Per-round ratios, then their median (same-round comparisons). */
   getRatio: { perRound: number[]; median: number };
   putRatio: { perRound: number[]; median: number };
+  /** Against the no-op on the same dynamic path shape (Next's routing cost removed). */
+  getRatioSamePath: { perRound: number[]; median: number };
+  putRatioSamePath: { perRound: number[]; median: number };
   /** no-op's server CPU per request / the variant's: the throughput ratio a CPU-bound server would reach without outside noise. */
   cpuCostRatio: Record<string, number>;
 };
@@ -64,6 +67,12 @@ function requestsFor(variant: RawVariant, t: Target): autocannon.Request[] {
   switch (variant) {
     case "noop":
       return [{ method: "GET", path: "/api/bench/noop" }];
+    // The same no-op on a path shaped like the entry route (two dynamic
+    // segments), with the same body for PUT: what Next.js alone costs there.
+    case "noop GET, entry path":
+      return [{ method: "GET", setupRequest: (req) => ({ ...req, path: `/api/bench/stores/${t.storeId}/entries/${pick(hashes)}` }) }];
+    case "noop PUT, entry path":
+      return [{ method: "PUT", setupRequest: (req) => ({ ...req, path: `/api/bench/stores/${t.storeId}/entries/${pick(hashes)}`, body: pick(bodies) }) }];
     case "GET":
       return [{ method: "GET", setupRequest: (req) => ({ ...req, path: entryPath(pick(hashes)) }) }];
     case "PUT":
@@ -118,7 +127,14 @@ export async function runRawApi(
   const connections = options.connections ?? 32;
   const log = options.log ?? (() => {});
   await selfCheck(t);
-  const order: RawVariant[] = ["noop", "GET", "PUT", ...(options.contended === false ? [] : (["PUT same 100 keys"] as RawVariant[]))];
+  const order: RawVariant[] = [
+    "noop",
+    "noop GET, entry path",
+    "noop PUT, entry path",
+    "GET",
+    "PUT",
+    ...(options.contended === false ? [] : (["PUT same 100 keys"] as RawVariant[])),
+  ];
   for (const v of order) await load(t, v, options.warmupSeconds, connections, -1);
   const all: LoadResult[] = [];
   for (let r = 0; r < options.rounds; r++) {
@@ -146,10 +162,10 @@ export async function runRawApi(
       otherCores: median(rs.map((x) => x.otherCores ?? NaN)),
     };
   };
-  const ratio = (v: RawVariant) => {
+  const ratio = (v: RawVariant, baseline: RawVariant = "noop") => {
     const perRound = Array.from({ length: options.rounds }, (_, r) => {
       const a = all.find((x) => x.round === r && x.variant === v)!;
-      const b = all.find((x) => x.round === r && x.variant === "noop")!;
+      const b = all.find((x) => x.round === r && x.variant === baseline)!;
       return a.rps / b.rps;
     });
     return { perRound, median: median(perRound) };
@@ -165,5 +181,7 @@ export async function runRawApi(
     variants,
     getRatio: ratio("GET"),
     putRatio: ratio("PUT"),
+    getRatioSamePath: ratio("GET", "noop GET, entry path"),
+    putRatioSamePath: ratio("PUT", "noop PUT, entry path"),
   };
 }

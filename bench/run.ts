@@ -163,10 +163,12 @@ function rawTable(r: DbResult): string {
     const p99ok = v.p99 < TARGETS.p99Ms;
     const ratioOk = goal === undefined || ratio >= goal;
     const graded = v.variant === "GET" || v.variant === "PUT";
+    const samePath = v.variant === "GET" ? r.raw.getRatioSamePath.median : v.variant === "PUT" ? r.raw.putRatioSamePath.median : undefined;
     return [
       v.variant,
       fmt(v.rps),
       v.variant === "noop" ? "1 (floor)" : fmt(ratio, 2),
+      samePath === undefined ? "-" : fmt(samePath, 2),
       goal === undefined ? (v.variant === "noop" ? "-" : "(info)") : `>= ${goal}`,
       fmt(v.p50, 0),
       `${fmt(v.p99, 0)} (worst ${fmt(v.p99Worst, 0)})`,
@@ -178,7 +180,7 @@ function rawTable(r: DbResult): string {
       graded ? verdict(ratioOk && p99ok && v.non2xx + v.errors === 0) : "-",
     ];
   });
-  return table(["variant", "req/s", "/ no-op", "target", "p50 ms", "p99 ms", "p99 target", "failed", "server CPU ms/req", "CPU-cost ratio", "noise cores", "verdict"], rows);
+  return table(["variant", "req/s", "/ no-op", "/ no-op, same path", "target", "p50 ms", "p99 ms", "p99 target", "failed", "server CPU ms/req", "CPU-cost ratio", "noise cores", "verdict"], rows);
 }
 
 function memTable(results: DbResult[]): string {
@@ -223,6 +225,8 @@ function passes(sdkRows: SdkBenchRow[], results: DbResult[]): { name: string; pa
     checks.push(
       { name: `${r.provider}: GET / no-op >= ${TARGETS.getRatio}`, pass: r.raw.getRatio.median >= TARGETS.getRatio },
       { name: `${r.provider}: PUT / no-op >= ${TARGETS.putRatio}`, pass: r.raw.putRatio.median >= TARGETS.putRatio },
+      { name: `${r.provider}: GET / no-op on the same path shape >= ${TARGETS.getRatio}`, pass: r.raw.getRatioSamePath.median >= TARGETS.getRatio },
+      { name: `${r.provider}: PUT / no-op on the same path shape >= ${TARGETS.putRatio}`, pass: r.raw.putRatioSamePath.median >= TARGETS.putRatio },
       { name: `${r.provider}: GET p99 < ${TARGETS.p99Ms} ms`, pass: get.p99 < TARGETS.p99Ms },
       { name: `${r.provider}: PUT p99 < ${TARGETS.p99Ms} ms`, pass: put.p99 < TARGETS.p99Ms },
       { name: `${r.provider}: no failed requests`, pass: r.raw.variants.every((v) => v.non2xx + v.errors === 0) && r.sdk.rows.every((x) => x.errors === 0) },

@@ -12,7 +12,7 @@ import { takeToken } from "./rate-limit";
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
-export type Handler<P, B> = (ctx: { params: P; body: B; grant: ServerKeyGrant; url: URL }) => Promise<unknown>;
+export type Handler<P, B> = (ctx: { params: P; body: B; grant: ServerKeyGrant; query: () => URLSearchParams }) => Promise<unknown>;
 
 /** Bodies may carry one value of up to VAULT_MAX_VALUE_SIZE plus room for JSON. */
 export function maxBodyBytes(): number {
@@ -36,7 +36,7 @@ export function serverKeyRoute<P extends { storeId: string }, B = undefined>(
       const params = parseOr400(spec.params, await ctx.params, "path");
       authorize(grant, params.storeId, spec.access);
       const body = spec.body ? parseOr400(spec.body, await readJsonBody(req, maxBodyBytes()), "body") : (undefined as B);
-      const result = await handler({ params, body, grant, url: new URL(req.url) });
+      const result = await handler({ params, body, grant, query: () => new URL(req.url).searchParams });
       return Response.json(result, { status: 200, headers: NO_STORE });
     } catch (error) {
       return errorResponse(error);

@@ -18,7 +18,7 @@ export type ServerKeyGrant = {
 };
 
 type CacheEntry = { grant: ServerKeyGrant | null; at: number };
-type AuthState = { cache: Map<string, CacheEntry>; lastUsed: Map<string, Date> };
+type AuthState = { cache: Map<string, CacheEntry>; lastUsed: Map<string, number> };
 
 const MAX_CACHED = 10_000;
 const auth = () => processSingleton<AuthState>("auth", () => ({ cache: new Map(), lastUsed: new Map() }));
@@ -51,7 +51,7 @@ export async function authenticate(header: string | null): Promise<ServerKeyGran
     cache.set(tokenHash, entry);
   }
   if (!entry.grant) throw unauthenticated("unknown or revoked server key");
-  lastUsed.set(entry.grant.keyId, new Date());
+  lastUsed.set(entry.grant.keyId, Date.now());
   return entry.grant;
 }
 
@@ -72,7 +72,8 @@ export async function flushLastUsed(): Promise<void> {
   const { lastUsed } = auth();
   const items = [...lastUsed];
   lastUsed.clear();
-  for (const [id, at] of items) {
+  for (const [id, ms] of items) {
+    const at = new Date(ms);
     await getDb().serverKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } });
   }
 }

@@ -17,8 +17,8 @@ export const PUT = serverKeyRoute({ params: entryParams, body: putBody, access: 
   return putEntry(grant.projectId, params.storeId, params.keyHash, body);
 });
 
-export const DELETE = serverKeyRoute({ params: entryParams, access: "write" }, async ({ params, grant, url }) => {
-  const query = deleteQuery.safeParse(Object.fromEntries(url.searchParams));
+export const DELETE = serverKeyRoute({ params: entryParams, access: "write" }, async ({ params, grant, query: search }) => {
+  const query = deleteQuery.safeParse(Object.fromEntries(search()));
   if (!query.success) throw new VaultError("INVALID_REQUEST", "invalid query", zodDetails(query.error));
   await deleteEntry(grant.projectId, params.storeId, params.keyHash, query.data.ifVersion);
   return { deleted: true };
