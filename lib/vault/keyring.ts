@@ -95,6 +95,12 @@ export async function ensureKeyring(): Promise<void> {
 export async function rotateMasterKey(actor: Actor, reason = "manual"): Promise<{ version: number }> {
   const root = getRootKey();
   const version = await withTransaction(async (tx) => {
+    // An instance still on an old root key (after a root-key rotation) must
+    // not add a version the others cannot unwrap.
+    const primary = await tx.masterKey.findFirst({ where: { state: "primary" }, select: { rootKeyId: true } });
+    if (primary && primary.rootKeyId !== rootKeyId(root)) {
+      throw new VaultError("CONFLICT", "this instance's root key is not the keyring's; restart it with the current VAULT_ROOT_KEY");
+    }
     const top = await tx.masterKey.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
     const next = (top?.version ?? 0) + 1;
     await tx.masterKey.updateMany({ where: { state: "primary" }, data: { state: "active" } });

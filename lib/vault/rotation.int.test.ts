@@ -127,3 +127,18 @@ describeEachProvider("rotation and rewrap", (provider) => {
     expect(provider).toBeTruthy();
   }, 120_000);
 });
+
+describeEachProvider("rotation with a stale root key", () => {
+  it("refuses to add a master key wrapped by a root key the keyring no longer uses", async () => {
+    const { rotateRootKey } = await import("./keyring");
+    const { getRootKey } = await import("./root-key");
+    const { randomBytes } = await import("node:crypto");
+    await getPrimaryKey();
+    const before = await listMasterKeys();
+    expect(before.length).toBeGreaterThan(0);
+    // Another instance rotated the root key; this one still holds the old one.
+    await rotateRootKey(getRootKey(), randomBytes(32));
+    await expect(rotateMasterKey({})).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await listMasterKeys()).toHaveLength(before.length);
+  });
+});
