@@ -51,7 +51,13 @@ export function getPgPool(): pg.Pool {
   const h = (holder.__dataVaultDb ??= {});
   const target = getDbTarget();
   if (target.provider !== "postgres") throw new Error("not on PostgreSQL");
-  return (h.pool ??= new pg.Pool({ connectionString: target.url, max: poolSize(), connectionTimeoutMillis: 10_000 }));
+  if (!h.pool) {
+    h.pool = new pg.Pool({ connectionString: target.url, max: poolSize(), connectionTimeoutMillis: 10_000 });
+    // An idle connection the server closed (restart, failover) is dropped
+    // and replaced; without a listener the pool's error would end the process.
+    h.pool.on("error", () => undefined);
+  }
+  return h.pool;
 }
 
 /** For tests and the CLI: close the cached client so a new one can be made. */

@@ -12,8 +12,9 @@ import { newKey, rootKeyId, unwrapMasterKey, wrapMasterKey } from "./envelope";
 import { IntegrityError, VaultError } from "./errors";
 import { getRootKey } from "./root-key";
 
-/** How long an instance trusts its idea of which version is primary. */
-export const PRIMARY_REFRESH_MS = 2_000;
+import { PRIMARY_REFRESH_MS } from "./timing";
+
+export { PRIMARY_REFRESH_MS } from "./timing";
 
 type KeyringState = {
   keys: Map<number, Buffer>;

@@ -11,11 +11,13 @@ import { getDb } from "../db/client";
 import { log } from "../log";
 import { processSingleton } from "../singleton";
 import { unwrapDataKey, wrapDataKey, wrappedKeyVersion } from "./envelope";
-import { getMasterKey, getPrimaryKey, PRIMARY_REFRESH_MS, recordWraps } from "./keyring";
+import { getMasterKey, getPrimaryKey, recordWraps } from "./keyring";
+import { RETIRE_GRACE_MS } from "./timing";
 import { acquireLease, releaseLease } from "./lease";
 
 const LEASE = "rewrap";
 const LEASE_MS = 30_000;
+export { RETIRE_GRACE_MS } from "./timing";
 export const REWRAP_BATCH = 200;
 
 export type RewrapStatus = {
@@ -109,7 +111,7 @@ export async function runRewrap(options: RunOptions = {}): Promise<boolean> {
       if (!(await acquireLease(LEASE, LEASE_MS))) throw new Error("lost the rewrap lease");
       batches++;
     }
-    await retireUnreferenced(primary.version, options.retireAfterMs ?? PRIMARY_REFRESH_MS * 3);
+    await retireUnreferenced(primary.version, options.retireAfterMs ?? RETIRE_GRACE_MS);
     await db.rewrapJob.update({ where: { id: job.id }, data: { state: "done", finishedAt: new Date(), total: processed } });
     log.info("rewrap finished", { targetVersion: primary.version, processed });
     return true;
@@ -130,7 +132,11 @@ export async function runRewrap(options: RunOptions = {}): Promise<boolean> {
 async function retireUnreferenced(primaryVersion: number, graceMs: number): Promise<void> {
   const db = getDb();
   const primary = await db.masterKey.findUnique({ where: { version: primaryVersion } });
-  if (!primary || Date.now() - primary.createdAt.getTime() < graceMs) return;
+  if (!primary) return;
+  // Wait out the rest of the grace period (a few seconds at most), still
+  // holding the lease, rather than leaving the retirement to the next run.
+  const wait = graceMs - (Date.now() - primary.createdAt.getTime());
+  if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, graceMs)));
   const old = await db.masterKey.findMany({ where: { state: "active", version: { lt: primaryVersion } } });
   for (const key of old) {
     const refs = await db.entry.count({ where: { masterKeyVersion: key.version } });

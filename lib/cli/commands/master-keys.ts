@@ -2,8 +2,8 @@
 // primary at once; the rewrap moves existing data keys onto it.
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import { getRewrapStatus, listMasterKeys, PRIMARY_REFRESH_MS, rotateMasterKey, type MasterKeyView } from "@/lib/vault/keyring";
-import { runRewrap } from "@/lib/vault/rewrap";
+import { getRewrapStatus, listMasterKeys, rotateMasterKey, type MasterKeyView } from "@/lib/vault/keyring";
+import { RETIRE_GRACE_MS, runRewrap } from "@/lib/vault/rewrap";
 import type { Command } from "../command";
 import { plural, table, when } from "../format";
 import { Progress } from "../progress";
@@ -11,7 +11,6 @@ import { Progress } from "../progress";
 const LEASE_POLL_MS = 2_000;
 // rewrap.ts retires an emptied version only once the rotation is older than
 // three primary refresh intervals (so no instance can still write with it).
-const RETIRE_GRACE_MS = PRIMARY_REFRESH_MS * 3;
 
 function keyTable(keys: MasterKeyView[]): string {
   return table(
