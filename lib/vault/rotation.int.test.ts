@@ -142,3 +142,40 @@ describeEachProvider("rotation with a stale root key", () => {
     expect(await listMasterKeys()).toHaveLength(before.length);
   });
 });
+
+describeEachProvider("automatic rotation by policy", () => {
+  it("rotates when the primary has wrapped too many data keys, or is too old", async () => {
+    const { applyRotationPolicy } = await import("./jobs");
+    const { flushWrapCounts } = await import("./keyring");
+    const { resetConfigForTests } = await import("@/lib/config");
+    const { project } = await makeProject();
+    await makeStoreAndKey(project.id, "s1");
+    const start = (await getPrimaryKey()).version;
+    process.env.VAULT_ROTATE_AFTER_WRAPS = "5";
+    resetConfigForTests();
+    try {
+      await applyRotationPolicy();
+      expect((await getPrimaryKey()).version).toBe(start); // 0 wraps so far
+      await batchSet(project.id, "s1", Array.from({ length: 6 }, () => ({ key: keyHash(), value: "v", expiresAt: null })));
+      await flushWrapCounts();
+      await applyRotationPolicy();
+      clearKeyringCache();
+      const after = (await getPrimaryKey()).version;
+      expect(after).toBe(start + 1);
+      // The policy's rewrap moved the six entries off the old version.
+      expect(await getDb().entry.count({ where: { masterKeyVersion: { lt: after } } })).toBe(0);
+      // Age: a primary older than the limit is rotated too.
+      delete process.env.VAULT_ROTATE_AFTER_WRAPS;
+      process.env.VAULT_ROTATE_AFTER_DAYS = "1";
+      resetConfigForTests();
+      await getDb().masterKey.update({ where: { version: after }, data: { createdAt: new Date(Date.now() - 2 * 86_400_000) } });
+      await applyRotationPolicy();
+      clearKeyringCache();
+      expect((await getPrimaryKey()).version).toBe(after + 1);
+    } finally {
+      delete process.env.VAULT_ROTATE_AFTER_WRAPS;
+      delete process.env.VAULT_ROTATE_AFTER_DAYS;
+      resetConfigForTests();
+    }
+  });
+});
