@@ -20,7 +20,9 @@ export type MigrationOutcome =
  * the current entry exists, so that reader uses it instead of overwriting
  * it (it may even be a newer value set under the new secret meanwhile).
  * The old entry is removed only after the new one exists, so a crash in
- * between leaves a stale copy, never a lost value. Failures here never
+ * between leaves a stale copy, never a lost value; and only if it is still
+ * the version we read (DELETE ?ifVersion), so a write made meanwhile under
+ * the old secret (an instance not yet rolled over) is not destroyed. Failures here never
  * fail the read: the caller still has the value, and the next read under
  * the old entry tries the migration again.
  */
@@ -47,7 +49,7 @@ export async function migrateEntry(
   }
   try {
     // The loser of a race deletes too; the second DELETE finds nothing.
-    await api.delete(old.keyHash);
+    await api.delete(old.keyHash, oldEntry.version);
   } catch (error) {
     report(error);
   }

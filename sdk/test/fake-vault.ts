@@ -64,7 +64,9 @@ export class FakeVault {
 
   handle(request: FakeRequest): FakeResponse {
     if (request.headers["authorization"] !== `Bearer ${this.serverKey}`) return error(401, "UNAUTHENTICATED", "bad key");
-    const match = /^\/api\/v1\/stores\/([^/]+)(?:\/entries\/([^/]+))?$/.exec(request.path);
+    const [pathOnly, search = ""] = request.path.split("?");
+    const query = new URLSearchParams(search);
+    const match = /^\/api\/v1\/stores\/([^/]+)(?:\/entries\/([^/]+))?$/.exec(pathOnly!);
     if (!match) return error(404, "NOT_FOUND", "no route");
     const storeId = decodeURIComponent(match[1] as string);
     const tail = match[2];
@@ -91,6 +93,9 @@ export class FakeVault {
       case "GET":
         return entry ? { status: 200, body: entry } : error(404, "ENTRY_NOT_FOUND", "no entry");
       case "DELETE":
+        if (query.has("ifVersion") && Number(query.get("ifVersion")) !== (entry?.version ?? 0)) {
+          return error(409, "VERSION_CONFLICT", "version mismatch");
+        }
         if (!entry) return error(404, "ENTRY_NOT_FOUND", "no entry");
         store.delete(tail);
         return { status: 200, body: { deleted: true } };
@@ -147,7 +152,7 @@ export class FakeVault {
     new Headers(init.headers).forEach((value, name) => {
       headers[name] = value;
     });
-    const request: FakeRequest = { method: init.method ?? "GET", path: parsed.pathname, headers, body: typeof init.body === "string" ? init.body : "" };
+    const request: FakeRequest = { method: init.method ?? "GET", path: parsed.pathname + parsed.search, headers, body: typeof init.body === "string" ? init.body : "" };
     this.log.push(request);
     if (this.beforeHandle) await this.beforeHandle(request);
     const fault = this.faults.shift();
@@ -174,7 +179,7 @@ export class FakeVault {
       req.on("end", () => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
-        const request = { method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0] as string, headers, body: Buffer.concat(chunks).toString("utf8") };
+        const request = { method: req.method ?? "GET", path: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") };
         this.log.push(request);
         const response = this.handle(request);
         res.writeHead(response.status, { "content-type": "application/json", "cache-control": "no-store", ...response.headers });

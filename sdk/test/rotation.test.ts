@@ -82,6 +82,26 @@ describe("secret rotation", () => {
     expect(await store.getValue("k", { secret: SECRET })).toBe("new value");
   });
 
+  it("does not delete the old entry when it changed after it was read (an instance still on the old secret)", async () => {
+    const { store, vault } = setup();
+    await store.setValue("k", "v1 under old", { secret: OLD_SECRET });
+    let injected = false;
+    vault.beforeHandle = async (request) => {
+      // Between the reader's migration write and its delete, an instance not
+      // yet rolled over writes under the old secret.
+      if (request.method === "DELETE" && !injected) {
+        injected = true;
+        vault.beforeHandle = null;
+        await store.setValue("k", "v2 under old", { secret: OLD_SECRET });
+      }
+    };
+    expect(await store.getValue("k", rotating)).toBe("v1 under old");
+    expect(injected).toBe(true);
+    // The newer write under the old secret survives; nothing was destroyed.
+    expect(await store.getValue("k", { secret: OLD_SECRET })).toBe("v2 under old");
+    expect(vault.stores.get("oauth-tokens")?.has(await hashOf(OLD_SECRET, "k"))).toBe(true);
+  });
+
   it("still returns the value when the migration write is refused (read-only key)", async () => {
     const errors: unknown[] = [];
     const { store, vault } = setup({ onRotationError: (e) => errors.push(e) });

@@ -50,13 +50,18 @@ export class EntriesApi {
     return readPut(result);
   }
 
-  /** True when an entry was deleted, false when there was none. */
-  async delete(keyHash: string): Promise<boolean> {
+  /**
+   * True when an entry was deleted, false when there was none. With
+   * ifVersion, only if the entry is still at that version (false otherwise).
+   */
+  async delete(keyHash: string, ifVersion?: number): Promise<boolean> {
+    const query = ifVersion === undefined ? "" : `?ifVersion=${ifVersion}`;
     try {
-      await this.transport.request("DELETE", `${this.base}/entries/${keyHash}`, undefined, "idempotent");
+      await this.transport.request("DELETE", `${this.base}/entries/${keyHash}${query}`, undefined, "idempotent");
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
+      if (ifVersion !== undefined && (error as { code?: string }).code === "VERSION_CONFLICT") return false;
       throw error;
     }
   }
