@@ -12,7 +12,7 @@ import * as storeRoute from "@/app/api/v1/stores/[storeId]/route";
 import * as entryRoute from "@/app/api/v1/stores/[storeId]/entries/[keyHash]/route";
 import * as batchGetRoute from "@/app/api/v1/stores/[storeId]/entries/batch-get/route";
 import * as batchSetRoute from "@/app/api/v1/stores/[storeId]/entries/batch-set/route";
-import * as unknownPathRoute from "@/app/api/v1/[...path]/route";
+import * as unknownPathRoute from "@/app/api/v1/[[...path]]/route";
 import * as healthRoute from "@/app/api/health/route";
 import * as openApiRoute from "@/app/api/v1/openapi.json/route";
 

@@ -246,6 +246,10 @@ for (const provider of ["sqlite", "postgres"] as const) {
       expect(pre.headers.get("access-control-allow-origin")).toBeNull();
       expect(pre.status).toBe(405);
       expectError(await call("GET", "/api/v1/nothing/here"), 404, "NOT_FOUND");
+      expectError(await call("GET", "/api/v1"), 404, "NOT_FOUND");
+      // A malformed percent-encoding is refused before routing (proxy.ts).
+      expectError(await call("GET", "/api/v1/stores/%zz"), 400, "INVALID_REQUEST");
+      expectError(await call("GET", `/api/v1/stores/oauth-tokens/entries/%FF%FE${"A".repeat(20)}`), 400, "INVALID_REQUEST");
       const m = await call("PATCH", entry(keyHash()), { body: { value: "x" } });
       expectError(m, 405, "METHOD_NOT_ALLOWED");
       expect(m.headers.get("allow")).toBe("GET, PUT, DELETE");
