@@ -44,13 +44,14 @@ export class WriteRace extends Error {
   override name = "WriteRace";
 }
 
-export async function retryRaces<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+/** Runs work again after a lost race, with jittered exponential backoff. */
+export async function retryRaces<T>(work: (attempt: number) => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await work();
+      return await work(attempt);
     } catch (error) {
       if (!(error instanceof WriteRace) || attempt >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
     }
   }
 }

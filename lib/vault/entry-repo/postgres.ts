@@ -1,10 +1,12 @@
 import "server-only";
-// Entries on PostgreSQL with few round trips: a read is one query; a write
-// reads the current row, then makes one atomic statement that is
-// conditional on what it read (a conditional UPDATE, or an INSERT ... ON
-// CONFLICT DO NOTHING whose count moves the store's counter in the same
-// statement). When a concurrent writer got there first, the write runs
-// again. Batches run in one transaction. Timestamps are TIMESTAMP(3) in
+// Entries on PostgreSQL with few round trips: a read is one query; a
+// single-key write first tries the optimistic path: read the current row,
+// then one atomic statement conditional on what it read (a conditional
+// UPDATE, or an INSERT ... ON CONFLICT DO NOTHING whose count moves the
+// store's counter in the same statement). If a concurrent writer got there
+// first, it runs again in a transaction that locks the rows (SELECT ... FOR
+// UPDATE, in key order), so contended writers queue instead of racing.
+// Batches always take the locking path. Timestamps are TIMESTAMP(3) in
 // UTC, as Prisma stores them; they are read as text to avoid time zones.
 import type pg from "pg";
 import { getPgPool } from "../../db/client";
@@ -62,10 +64,10 @@ function isForeignKeyViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "23503";
 }
 
-async function writeAll(q: Queryable, storeRef: string, items: PutItem[], seal: SealFn) {
+async function writeAll(q: Queryable, storeRef: string, items: PutItem[], seal: SealFn, lock: boolean) {
   const now = new Date();
   const { rows } = await q.query<{ keyHash: string; version: number; createdAt: string; expiresAt: string | null }>(
-    `SELECT "keyHash", "version", "createdAt"::text AS "createdAt", "expiresAt"::text AS "expiresAt" FROM "Entry" WHERE "storeRef" = $1 AND "keyHash" = ANY($2::text[])`,
+    `SELECT "keyHash", "version", "createdAt"::text AS "createdAt", "expiresAt"::text AS "expiresAt" FROM "Entry" WHERE "storeRef" = $1 AND "keyHash" = ANY($2::text[])${lock ? ` ORDER BY "keyHash" FOR UPDATE` : ""}`,
     [storeRef, items.map((i) => i.keyHash)],
   );
   const existing = rows.map((r): Existing => ({ keyHash: r.keyHash, version: r.version, createdAt: utc(r.createdAt), expiresAt: r.expiresAt ? utc(r.expiresAt) : null }));
@@ -118,18 +120,18 @@ export const postgresEntryRepo: EntryRepo = {
 
   async put(projectId, storeId, items, seal) {
     const pool = getPgPool();
-    return retryRaces(async () => {
+    return retryRaces(async (attempt) => {
       try {
-        if (items.length === 1) {
+        if (items.length === 1 && attempt === 1) {
           // A single key needs no transaction: its one write is conditional.
           const storeRef = await storeRefOf(pool, projectId, storeId);
-          return { storeRef, results: await writeAll(pool, storeRef, items, seal) };
+          return { storeRef, results: await writeAll(pool, storeRef, items, seal, false) };
         }
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
           const storeRef = await storeRefOf(client, projectId, storeId);
-          const results = await writeAll(client, storeRef, items, seal);
+          const results = await writeAll(client, storeRef, items, seal, true);
           await client.query("COMMIT");
           return { storeRef, results };
         } catch (error) {
@@ -150,17 +152,43 @@ export const postgresEntryRepo: EntryRepo = {
 
   async delete(projectId, storeId, keyHash, ifVersion) {
     const pool = getPgPool();
-    return retryRaces(async () => {
-      const { rows } = await pool.query<RawRow & { sref: string }>(GET_JOINED, [projectId, storeId, keyHash]);
-      const r = rows[0];
-      if (!r) throw storeNotFound(storeId);
-      const old = r.keyHash === null ? null : toRow(r);
+    const attemptDelete = async (q: Queryable, lock: boolean) => {
+      let storeRef: string;
+      let old: StoredRow | null;
+      if (lock) {
+        // FOR UPDATE cannot lock the nullable side of the outer join: two queries.
+        storeRef = await storeRefOf(q, projectId, storeId);
+        const { rows } = await q.query<RawRow>(`SELECT ${COLUMNS} FROM "Entry" e WHERE e."storeRef" = $1 AND e."keyHash" = $2 FOR UPDATE`, [storeRef, keyHash]);
+        old = rows[0] ? toRow(rows[0]) : null;
+      } else {
+        const { rows } = await q.query<RawRow & { sref: string }>(GET_JOINED, [projectId, storeId, keyHash]);
+        const r = rows[0];
+        if (!r) throw storeNotFound(storeId);
+        storeRef = r.sref;
+        old = r.keyHash === null ? null : toRow(r);
+      }
       const live = checkDelete(old, ifVersion, new Date());
       if (old) {
-        const del = await pool.query<{ n: number }>(DELETE_COUNTED, [r.sref, keyHash, old.version]);
+        const del = await q.query<{ n: number }>(DELETE_COUNTED, [storeRef, keyHash, old.version]);
         if (del.rows[0]!.n !== 1) throw new WriteRace();
       }
-      return { storeRef: r.sref, live };
+      return { storeRef, live };
+    };
+    return retryRaces(async (attempt) => {
+      if (attempt === 1) return attemptDelete(pool, false);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await attemptDelete(client, true);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        if (["40P01", "40001"].includes((error as { code?: string })?.code ?? "")) throw new WriteRace();
+        throw error;
+      } finally {
+        client.release();
+      }
     });
   },
 };
