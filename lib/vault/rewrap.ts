@@ -86,6 +86,7 @@ export async function runRewrap(options: RunOptions = {}): Promise<boolean> {
         select: { storeRef: true, keyHash: true, version: true, wrappedKey: true, masterKeyVersion: true, store: { select: { projectId: true } } },
       });
       if (rows.length === 0) break;
+      const updates = [];
       for (const row of rows) {
         const id = { projectId: row.store.projectId, storeRef: row.storeRef, keyHash: row.keyHash, version: row.version };
         const wrapped = Buffer.from(row.wrappedKey);
@@ -94,11 +95,16 @@ export async function runRewrap(options: RunOptions = {}): Promise<boolean> {
         dataKey.fill(0);
         // Only if the row is still what we read: a concurrent write already
         // put it under the primary, and must not be overwritten.
-        await db.entry.updateMany({
-          where: { storeRef: row.storeRef, keyHash: row.keyHash, version: row.version, masterKeyVersion: row.masterKeyVersion },
-          data: { wrappedKey: rewrapped, masterKeyVersion: primary.version },
-        });
+        updates.push(
+          db.entry.updateMany({
+            where: { storeRef: row.storeRef, keyHash: row.keyHash, version: row.version, masterKeyVersion: row.masterKeyVersion },
+            data: { wrappedKey: rewrapped, masterKeyVersion: primary.version },
+          }),
+        );
       }
+      // One commit per batch, not per row: fewer, shorter write locks for
+      // the servers writing meanwhile (SQLite has one writer at a time).
+      await db.$transaction(updates);
       recordWraps(primary.version, rows.length);
       processed += rows.length;
       const last = rows[rows.length - 1]!;
