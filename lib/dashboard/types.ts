@@ -1,5 +1,5 @@
 // Wire shapes of the dashboard's JSON routes (what the pages receive).
-// Client-safe: no server imports.
+// Client-safe: type-only imports, no runtime server code.
 import type { Role } from "./schemas";
 
 export type ProjectSummary = {
@@ -14,43 +14,11 @@ export type ProjectView = ProjectSummary & { serverKeyCount: number };
 
 export type MemberView = { userId: string; email: string; name: string | null; role: Role; addedAt: string };
 
-export type StoreView = {
-  id: string;
-  displayName: string;
-  description: string;
-  entryCount: number;
-  createdAt: string;
-  lastActivityAt: string | null;
-};
-
-export type ActivityDay = { day: string; reads: number; writes: number; deletes: number; misses: number };
-
-export type ServerKeyView = {
-  id: string;
-  name: string;
-  displayPrefix: string;
-  stores: string[] | null;
-  readOnly: boolean;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
-
-export type MasterKeyView = {
-  version: number;
-  state: "primary" | "active" | "retired";
-  createdAt: string;
-  retiredAt: string | null;
-  entryCount: number;
-  wrapCount: number;
-};
-
-export type RewrapStatus = {
-  state: "idle" | "running" | "done" | "failed";
-  processed: number;
-  total: number;
-  targetVersion: number | null;
-  updatedAt: string | null;
-};
+// The services' own view types: type-only imports are erased from client
+// bundles, so the pages get the exact shapes the services return.
+export type { StoreView, ActivityDay } from "@/lib/vault/stores";
+export type { ServerKeyView } from "@/lib/server-keys/service";
+export type { MasterKeyView } from "@/lib/vault/keyring";
+export type { RewrapStatus } from "@/lib/vault/rewrap";
 
 export type RotationPolicy = { maxAgeDays: number; maxWraps: number };
