@@ -3,6 +3,10 @@ import { getDbTarget } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { getConfig } from "../lib/config";
 import { exitWithConfigError } from "../lib/startup";
+import nextEnv from "@next/env";
+
+// The same .env files the server reads (Next.js loads them for next start).
+nextEnv.loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
 
 try {
   getConfig();
