@@ -11,36 +11,14 @@ import "server-only";
 import type pg from "pg";
 import { getPgPool } from "../../db/client";
 import { checkDelete, planWrites, retryRaces, storeNotFound, WriteRace, type Existing } from "./plan";
-import type { EntryRepo, PutItem, SealFn, StoredRow } from "./types";
+import type { EntryRepo, PutItem, RawRow, SealFn, StoredRow } from "./types";
+import { toStoredRow } from "./types";
 
-type RawRow = {
-  storeRef: string;
-  keyHash: string;
-  ciphertext: Buffer;
-  wrappedKey: Buffer;
-  masterKeyVersion: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string | null;
-};
 
 const utc = (s: string) => new Date(`${s.replace(" ", "T")}Z`);
 const COLUMNS = `e."storeRef", e."keyHash", e."ciphertext", e."wrappedKey", e."masterKeyVersion", e."version", e."createdAt"::text AS "createdAt", e."updatedAt"::text AS "updatedAt", e."expiresAt"::text AS "expiresAt"`;
 
-function toRow(r: RawRow): StoredRow {
-  return {
-    storeRef: r.storeRef,
-    keyHash: r.keyHash,
-    ciphertext: r.ciphertext,
-    wrappedKey: r.wrappedKey,
-    masterKeyVersion: r.masterKeyVersion,
-    version: r.version,
-    createdAt: utc(r.createdAt),
-    updatedAt: utc(r.updatedAt),
-    expiresAt: r.expiresAt === null ? null : utc(r.expiresAt),
-  };
-}
+const toRow = (r: RawRow): StoredRow => toStoredRow(r, utc);
 
 const GET_JOINED = `SELECT s."id" AS "sref", ${COLUMNS} FROM "Store" s LEFT JOIN "Entry" e ON e."storeRef" = s."id" AND e."keyHash" = $3 WHERE s."projectId" = $1 AND s."storeId" = $2`;
 const STORE_REF = `SELECT "id" FROM "Store" WHERE "projectId" = $1 AND "storeId" = $2`;

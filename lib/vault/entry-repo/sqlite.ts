@@ -6,37 +6,15 @@ import "server-only";
 import type Database from "better-sqlite3";
 import { getSqliteConnection } from "../../db/client";
 import { checkDelete, planWrites, storeNotFound, type Existing } from "./plan";
-import type { EntryRepo, StoredRow } from "./types";
+import type { EntryRepo, RawRow, StoredRow } from "./types";
+import { toStoredRow } from "./types";
 
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-type RawRow = {
-  storeRef: string;
-  keyHash: string;
-  ciphertext: Buffer;
-  wrappedKey: Buffer;
-  masterKeyVersion: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string | null;
-};
 
 const COLUMNS = `e."storeRef", e."keyHash", e."ciphertext", e."wrappedKey", e."masterKeyVersion", e."version", e."createdAt", e."updatedAt", e."expiresAt"`;
 
-function toRow(r: RawRow): StoredRow {
-  return {
-    storeRef: r.storeRef,
-    keyHash: r.keyHash,
-    ciphertext: r.ciphertext,
-    wrappedKey: r.wrappedKey,
-    masterKeyVersion: r.masterKeyVersion,
-    version: r.version,
-    createdAt: new Date(r.createdAt),
-    updatedAt: new Date(r.updatedAt),
-    expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt),
-  };
-}
+const toRow = (r: RawRow): StoredRow => toStoredRow(r, (s) => new Date(s));
 
 function statements(c: Database.Database) {
   // Integers as numbers: the adapter turns on BigInt results connection-wide.

@@ -17,6 +17,34 @@ export type StoredRow = {
   expiresAt: Date | null;
 };
 
+/** A row as both drivers return it: blobs as Buffers, timestamps as text. */
+export type RawRow = {
+  storeRef: string;
+  keyHash: string;
+  ciphertext: Buffer;
+  wrappedKey: Buffer;
+  masterKeyVersion: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+};
+
+/** Each driver's timestamp text to a Date (ISO on SQLite, UTC text on PostgreSQL). */
+export function toStoredRow(r: RawRow, date: (text: string) => Date): StoredRow {
+  return {
+    storeRef: r.storeRef,
+    keyHash: r.keyHash,
+    ciphertext: r.ciphertext,
+    wrappedKey: r.wrappedKey,
+    masterKeyVersion: r.masterKeyVersion,
+    version: r.version,
+    createdAt: date(r.createdAt),
+    updatedAt: date(r.updatedAt),
+    expiresAt: r.expiresAt === null ? null : date(r.expiresAt),
+  };
+}
+
 export type Sealed = { ciphertext: Blob; wrappedKey: Blob; masterKeyVersion: number };
 
 /** Seals a value for (storeRef, key, version): the version is bound into the ciphertext. */
