@@ -51,14 +51,21 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
+export type ProvisionedDatabase = {
+  url: string;
+  dataDir: string;
+  /** VAULT_ROOT_KEY and NEXTAUTH_SECRET on PostgreSQL; the servers need them too. */
+  secrets: Record<string, string>;
+  drop: () => Promise<void>;
+};
+
 /**
- * A fresh database, provisioned in-process (migrations, keyring), then a
- * `next start` child serving it. Call the services from the test to add
- * projects and keys: they write to the same database.
+ * A fresh database that this process points at (DATABASE_URL, DATA_DIR),
+ * migrated and with its keyring, for servers started on it afterwards.
  */
-export async function startTestServer(provider: Provider, env: Record<string, string> = {}): Promise<TestServer> {
+export async function provisionTestDatabase(provider: Provider, dataDirPrefix = "dv-http-"): Promise<ProvisionedDatabase> {
   const db = await createTestDatabase(provider);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "dv-http-"));
+  const dataDir = mkdtempSync(path.join(tmpdir(), dataDirPrefix));
   process.env.DATABASE_URL = db.url;
   process.env.DATA_DIR = dataDir;
   process.env.VAULT_LOG ??= "off";
@@ -75,6 +82,25 @@ export async function startTestServer(provider: Provider, env: Record<string, st
   await closeDb();
   await prepareDatabase();
   await ensureKeyring();
+  return {
+    url: db.url,
+    dataDir,
+    secrets,
+    drop: async () => {
+      await closeDb();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh database, provisioned in-process (migrations, keyring), then a
+ * `next start` child serving it. Call the services from the test to add
+ * projects and keys: they write to the same database.
+ */
+export async function startTestServer(provider: Provider, env: Record<string, string> = {}): Promise<TestServer> {
+  const { url: databaseUrl, dataDir, secrets, drop } = await provisionTestDatabase(provider);
 
   let child: ChildProcess;
   let out = "";
@@ -85,7 +111,7 @@ export async function startTestServer(provider: Provider, env: Record<string, st
     child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
       env: {
         ...process.env,
-        DATABASE_URL: db.url,
+        DATABASE_URL: databaseUrl,
         DATA_DIR: dataDir,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
@@ -111,7 +137,7 @@ export async function startTestServer(provider: Provider, env: Record<string, st
   return {
     provider,
     url,
-    databaseUrl: db.url,
+    databaseUrl,
     dataDir,
     get pid() {
       return child.pid!;
@@ -123,9 +149,7 @@ export async function startTestServer(provider: Provider, env: Record<string, st
     },
     stop: async () => {
       await halt();
-      await closeDb();
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await drop();
     },
   };
 }

@@ -65,8 +65,8 @@ function modelColumns(): Map<string, string[]> {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith("//") && !l.startsWith("@@"))
       .map((l) => l.split(/\s+/))
-      .filter(([, type]) => type && /^[A-Z]/.test(type) && !/[A-Z]\w*(\[\])?\??$/.test(type) === false)
-      .filter(([, type]) => ["String", "Int", "Boolean", "DateTime", "Bytes", "String?", "Int?", "DateTime?", "Bytes?", "Boolean?"].includes(type!))
+      // Scalar fields are columns; relation fields (another model's name) are not.
+      .filter(([, type]) => ["String", "Int", "Boolean", "DateTime", "Bytes", "String?", "Int?", "DateTime?", "Bytes?", "Boolean?"].includes(type ?? ""))
       .map(([name]) => name!);
     models.set(m[1]!, fields.sort());
   }

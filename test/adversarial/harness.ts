@@ -4,18 +4,14 @@
 // a multi-instance launcher (several `next start` on one database, with
 // kill -9 and restart), and figure recording for docs/reliability.md.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { closeDb, getDb } from "@/lib/db/client";
-import { resetConfigForTests } from "@/lib/config";
-import { prepareDatabase } from "@/lib/startup";
-import { ensureKeyring } from "@/lib/vault/keyring";
-import { resetProcessSingletons } from "@/lib/singleton";
-import { createTestDatabase, type Provider } from "@/test/providers";
-import { freePort } from "@/test/server";
+import { getDb } from "@/lib/db/client";
+import type { Provider } from "@/test/providers";
+import { freePort, provisionTestDatabase } from "@/test/server";
 
 export const SCALE: "short" | "full" = process.env.ADV_SCALE === "short" ? "short" : "full";
 export const FULL = SCALE === "full";
@@ -258,22 +254,7 @@ async function waitHealthy(url: string, inst: Instance): Promise<void> {
  * revocation) can be called in-process.
  */
 export async function startCluster(provider: Provider, n = 1, env: Record<string, string> = {}): Promise<Cluster> {
-  const db = await createTestDatabase(provider);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "dv-adv-"));
-  process.env.DATABASE_URL = db.url;
-  process.env.DATA_DIR = dataDir;
-  process.env.VAULT_LOG ??= "off";
-  const secrets: Record<string, string> =
-    provider === "postgres"
-      ? { VAULT_ROOT_KEY: randomBytes(32).toString("base64"), NEXTAUTH_SECRET: randomBytes(32).toString("base64") }
-      : {};
-  if (provider === "postgres") Object.assign(process.env, secrets);
-  else delete process.env.VAULT_ROOT_KEY;
-  resetProcessSingletons();
-  resetConfigForTests();
-  await closeDb();
-  await prepareDatabase();
-  await ensureKeyring();
+  const { url: databaseUrl, dataDir, secrets, drop } = await provisionTestDatabase(provider, "dv-adv-");
 
   let allLogs = "";
   const instances: Instance[] = [];
@@ -287,7 +268,7 @@ export async function startCluster(provider: Provider, n = 1, env: Record<string
     const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(inst.port), "-H", "127.0.0.1"], {
       env: {
         ...process.env,
-        DATABASE_URL: db.url,
+        DATABASE_URL: databaseUrl,
         DATA_DIR: dataDir,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
@@ -326,7 +307,7 @@ export async function startCluster(provider: Provider, n = 1, env: Record<string
   await Promise.all(instances.map((_, i) => start(i)));
   return {
     provider,
-    databaseUrl: db.url,
+    databaseUrl,
     dataDir,
     instances,
     url: instances[0]!.url,
@@ -335,9 +316,7 @@ export async function startCluster(provider: Provider, n = 1, env: Record<string
     start,
     stop: async () => {
       await Promise.all(instances.map((_, i) => halt(i)));
-      await closeDb();
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await drop();
     },
   };
 }
