@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ["node_modules/**", ".next*/**", "bench/results/**", "test-results/**", "lib/generated/**", "sdk/dist/**", "e2e/artifacts/**", "next-env.d.ts", "data/**"],
+    ignores: ["node_modules/**", ".next*/**", "bench/results/**", "test-results/**", "lib/generated/**", "sdk/dist/**", "dist/**", "public/sdk/**", "e2e/artifacts/**", "next-env.d.ts", "data/**"],
   },
 ];
 

@@ -8,7 +8,13 @@ const nextConfig = {
   // npm run typecheck (tsconfig.json), a tier of its own.
   typescript: { tsconfigPath: "tsconfig.app.json" },
   // Native modules stay outside the bundle (PLATFORM.md).
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
+  // prom-client too: one copy of the metrics registry for Next and the custom server.
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "prom-client"],
+  // proxy.ts runs on the dashboard's and sign-in's routes; Next copies a
+  // request body for it up to this size (10 MB by default). Those routes
+  // take small forms; npm start's server refuses larger or chunked bodies
+  // before Next, this bounds plain `next start` too.
+  experimental: { proxyClientMaxBodySize: 1024 * 1024 },
   outputFileTracingIncludes: { "/*": ["./prisma/*/migrations/**/*"] },
   async headers() {
     return [

@@ -1,10 +1,11 @@
-// Raw v1 API throughput against a running server (issue 3 targets): a
-// no-op route handler as the floor, GET and PUT of entries with precomputed
-// key hashes, 32 connections, variants interleaved and repeated.
+// Raw v1 API throughput against a running server: a bare node:http server
+// (the machine's ceiling), Next's no-op route handler in the same app (what
+// Next's pipeline costs), GET and PUT of entries with precomputed key
+// hashes, 32 connections, variants interleaved and repeated.
 import autocannon from "autocannon";
 import { benchKeyHash } from "./lib/keys";
 import { median } from "./lib/stats";
-import { cpuMeter } from "./lib/server";
+import { cpuMeter, rssSampler } from "./lib/server";
 
 export type LoadResult = {
   variant: string;
@@ -21,7 +22,7 @@ export type LoadResult = {
   otherCores?: number;
 };
 
-export type RawVariant = "noop" | "noop GET, entry path" | "noop PUT, entry path" | "GET" | "PUT" | "PUT same 100 keys";
+export type RawVariant = "bare node:http" | "noop" | "noop GET, entry path" | "noop PUT, entry path" | "GET" | "PUT" | "PUT same 100 keys";
 
 export type RawSummary = {
   variant: RawVariant;
@@ -48,11 +49,19 @@ export type RawApiResult = {
   /** Against the no-op on the same dynamic path shape (Next's routing cost removed). */
   getRatioSamePath: { perRound: number[]; median: number };
   putRatioSamePath: { perRound: number[]; median: number };
+  /** Against a bare node:http server that answers {"ok":true} (the machine's ceiling). */
+  getRatioBare: { perRound: number[]; median: number };
+  putRatioBare: { perRound: number[]; median: number };
   /** no-op's server CPU per request / the variant's: the throughput ratio a CPU-bound server would reach without outside noise. */
   cpuCostRatio: Record<string, number>;
+  /**
+   * Peak server RSS (MB) while only v1 traffic had run (GET then PUT, before
+   * any load on Next's routes); undefined when no RSS reader was given.
+   */
+  peakV1OnlyMb?: number;
 };
 
-type Target = { url: string; token: string; storeId: string; seed: string; entries: number };
+type Target = { url: string; token: string; storeId: string; seed: string; entries: number; bareUrl: string; barePid: number };
 
 function values(n: number): string[] {
   // ~200-character client ciphertexts, precomputed so the load tool does no work.
@@ -65,6 +74,8 @@ function requestsFor(variant: RawVariant, t: Target): autocannon.Request[] {
   const pick = <T>(a: T[]) => a[Math.floor(Math.random() * a.length)]!;
   const entryPath = (h: string) => `/api/v1/stores/${t.storeId}/entries/${h}`;
   switch (variant) {
+    case "bare node:http":
+      return [{ method: "GET", path: "/" }];
     case "noop":
       return [{ method: "GET", path: "/api/bench/noop" }];
     // The same no-op on a path shaped like the entry route (two dynamic
@@ -85,9 +96,10 @@ function requestsFor(variant: RawVariant, t: Target): autocannon.Request[] {
 }
 
 export async function load(t: Target, variant: RawVariant, seconds: number, connections: number, round: number, serverPid?: number): Promise<LoadResult> {
-  const meter = serverPid === undefined ? undefined : cpuMeter(serverPid);
+  const pid = variant === "bare node:http" ? t.barePid : serverPid;
+  const meter = pid === undefined ? undefined : cpuMeter(pid);
   const result = await autocannon({
-    url: t.url,
+    url: variant === "bare node:http" ? t.bareUrl : t.url,
     connections,
     duration: seconds,
     headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
@@ -122,12 +134,13 @@ async function selfCheck(t: Target): Promise<void> {
 
 export async function runRawApi(
   t: Target,
-  options: { seconds: number; rounds: number; warmupSeconds: number; connections?: number; contended?: boolean; serverPid?: number; log?: (s: string) => void },
+  options: { seconds: number; rounds: number; warmupSeconds: number; connections?: number; contended?: boolean; serverPid?: number; rssMb?: () => number; log?: (s: string) => void },
 ): Promise<RawApiResult> {
   const connections = options.connections ?? 32;
   const log = options.log ?? (() => {});
   await selfCheck(t);
   const order: RawVariant[] = [
+    "bare node:http",
     "noop",
     "noop GET, entry path",
     "noop PUT, entry path",
@@ -135,6 +148,15 @@ export async function runRawApi(
     "PUT",
     ...(options.contended === false ? [] : (["PUT same 100 keys"] as RawVariant[])),
   ];
+  // What the vault's own traffic costs in memory, before Next's pipeline
+  // has been driven hard (the self-check sent it one request).
+  let peakV1OnlyMb: number | undefined;
+  if (options.rssMb) {
+    const sampler = rssSampler(options.rssMb);
+    for (const v of ["GET", "PUT"] as const) await load(t, v, options.seconds, connections, -1);
+    peakV1OnlyMb = sampler.stop();
+    log(`    v1 traffic only (GET, then PUT): peak RSS ${peakV1OnlyMb.toFixed(0)} MB`);
+  }
   for (const v of order) await load(t, v, options.warmupSeconds, connections, -1);
   const all: LoadResult[] = [];
   for (let r = 0; r < options.rounds; r++) {
@@ -171,8 +193,9 @@ export async function runRawApi(
     return { perRound, median: median(perRound) };
   };
   const variants = order.map(summary);
-  const noopCpu = variants[0]!.serverCpuMsPerReq;
+  const noopCpu = variants.find((v) => v.variant === "noop")!.serverCpuMsPerReq;
   return {
+    peakV1OnlyMb,
     cpuCostRatio: Object.fromEntries(variants.map((v) => [v.variant, noopCpu / v.serverCpuMsPerReq])),
     connections,
     seconds: options.seconds,
@@ -183,5 +206,7 @@ export async function runRawApi(
     putRatio: ratio("PUT"),
     getRatioSamePath: ratio("GET", "noop GET, entry path"),
     putRatioSamePath: ratio("PUT", "noop PUT, entry path"),
+    getRatioBare: ratio("GET", "bare node:http"),
+    putRatioBare: ratio("PUT", "bare node:http"),
   };
 }

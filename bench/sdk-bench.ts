@@ -24,18 +24,23 @@ const SECRET = "bench-secret-0123456789-abcdefghijklmnop";
 const STORE = "bench";
 const VALUE = "ghr_" + "x".repeat(196); // ~200-byte token
 
-/** A vault in memory: just enough of the contract for get and set. */
+/** A vault in memory: just enough of the contract for get and set (with versions, which format v2 binds). */
 function memoryFetch(): FetchLike {
-  const entries = new Map<string, string>();
+  const entries = new Map<string, { value: string; version: number }>();
   return async (url, init) => {
     const hash = url.slice(url.lastIndexOf("/") + 1);
+    const current = entries.get(hash);
     if (init.method === "PUT") {
-      entries.set(hash, (JSON.parse(String(init.body)) as { value: string }).value);
-      return Response.json({ version: 1, created: true });
+      const body = JSON.parse(String(init.body)) as { value: string; ifVersion?: number };
+      if (body.ifVersion !== undefined && body.ifVersion !== (current?.version ?? 0)) {
+        return Response.json({ error: { code: "VERSION_CONFLICT", message: "moved", details: [{ path: "ifVersion", message: `current version is ${current?.version ?? 0}` }] } }, { status: 409 });
+      }
+      const version = (current?.version ?? 0) + 1;
+      entries.set(hash, { value: body.value, version });
+      return Response.json({ version, created: version === 1 });
     }
-    const value = entries.get(hash);
-    if (value === undefined) return Response.json({ error: { code: "ENTRY_NOT_FOUND", message: "none" } }, { status: 404 });
-    return Response.json({ value, version: 1, createdAt: "", updatedAt: "", expiresAt: null });
+    if (current === undefined) return Response.json({ error: { code: "ENTRY_NOT_FOUND", message: "none" } }, { status: 404 });
+    return Response.json({ value: current.value, version: current.version, createdAt: "", updatedAt: "", expiresAt: null });
   };
 }
 

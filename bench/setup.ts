@@ -18,6 +18,7 @@ import { createStore } from "../lib/vault/stores";
 import { createServerKey } from "../lib/server-keys/service";
 import { batchSet } from "../lib/vault/entries";
 import { benchKeyHash, benchValue } from "./lib/keys";
+import { userActor } from "../lib/audit/actor";
 
 export type SetupResult = { token: string; projectId: string; stores: string[]; entries: number; seed: string };
 
@@ -30,9 +31,9 @@ export async function setup(options: { stores: string[]; entries: number; entrie
     data: { name: "Bench project", members: { create: { userId: user.id, role: "owner" } } },
   });
   for (const storeId of options.stores) {
-    await createStore(project.id, { storeId, displayName: storeId }, { userId: user.id });
+    await createStore(project.id, { storeId, displayName: storeId }, userActor(user.id));
   }
-  const { token } = await createServerKey(project.id, { name: "bench key", stores: null, readOnly: false }, { userId: user.id });
+  const { token } = await createServerKey(project.id, { name: "bench key", stores: null, readOnly: false }, userActor(user.id));
   const target = options.entriesStore ?? options.stores[0]!;
   for (let i = 0; i < options.entries; i += 100) {
     const items = [];

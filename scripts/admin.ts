@@ -1,5 +1,6 @@
-// npm run admin -- <command> [options]: the admin CLI (lib/cli). Run with
-// tsx --conditions=react-server so the services' "server-only" imports load.
+// npm run admin -- <command> [options]: the admin CLI (lib/cli). Compiled
+// to dist/cli/admin.mjs by scripts/build-cli.mjs (on install and build, and
+// again whenever a source changed), so it runs as plain JavaScript.
 import nextEnv from "@next/env";
 import { main } from "../lib/cli/main";
 

@@ -1,4 +1,5 @@
 // npm run db:migrate — applies pending migrations to DATABASE_URL and exits.
+// Compiled to dist/cli/migrate.mjs by scripts/build-cli.mjs.
 import { getDbTarget } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { getConfig } from "../lib/config";

@@ -2,31 +2,118 @@
 // (SQLite and PostgreSQL), the production build, the HTTP contract against
 // the built server (SQLite and PostgreSQL), e2e in Chromium, then the short
 // adversarial suite (the full one: npm run test:adversarial).
-// Stops at the first failing tier and says which.
+//
+// Every tier runs even when an earlier one failed, so the summary is
+// complete; the tiers that test the production build are not run when the
+// build failed (they would test an older build). Exits 1 if anything failed.
+// The last line is `N passed, M failed`: the tests each runner reports in
+// its JSON report (Vitest's json reporter, Playwright's json reporter),
+// plus lint, typecheck and build as one check each.
+//
+// `npm test -- unit http` runs only the tiers whose scripts are named
+// (lint, typecheck, unit, integration, build, http, e2e, adversarial).
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
+const reports = mkdtempSync(path.join(tmpdir(), "dv-test-all-"));
+const vitestJson = (name) => ["--reporter=json", `--outputFile.json=${path.join(reports, `${name}.json`)}`];
+
+// [name, npm script, extra arguments, { env, report, needsBuild }]
 const tiers = [
-  ["lint", "npm", ["run", "lint"]],
-  ["typecheck", "npm", ["run", "typecheck"]],
-  ["unit", "npm", ["run", "test:unit"]],
-  ["integration (SQLite + PostgreSQL)", "npm", ["run", "test:integration"]],
-  ["build", "npm", ["run", "build"]],
-  ["http (built server, SQLite + PostgreSQL)", "npm", ["run", "test:http"]],
-  ["e2e (Chromium)", "npm", ["run", "test:e2e"]],
-  ["adversarial, short (SQLite + PostgreSQL)", "npm", ["run", "test:adversarial"], { ADV_SCALE: "short" }],
+  ["lint", "lint"],
+  ["typecheck", "typecheck"],
+  // test:unit has no --reporter of its own: keep Vitest's default one beside the JSON report.
+  ["unit", "test:unit", ["--reporter=default", ...vitestJson("unit")], { report: "vitest" }],
+  ["integration (SQLite + PostgreSQL)", "test:integration", vitestJson("integration"), { report: "vitest" }],
+  ["build", "build"],
+  ["http (built server, SQLite + PostgreSQL)", "test:http", vitestJson("http"), { report: "vitest", needsBuild: true }],
+  ["e2e (Chromium)", "test:e2e", [], { report: "playwright", needsBuild: true, env: { E2E_JSON_REPORT: path.join(reports, "e2e.json") } }],
+  ["adversarial, short (SQLite + PostgreSQL)", "test:adversarial", vitestJson("adversarial"), { report: "vitest", needsBuild: true, env: { ADV_SCALE: "short" } }],
 ];
 
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-const results = [];
-for (const [name, cmd, args, extraEnv = {}] of tiers) {
-  console.log(`\n=== ${name} ===`);
-  const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  results.push(`${r.status === 0 ? "ok  " : "FAIL"} ${name} (${seconds}s)`);
-  if (r.status !== 0) {
-    console.error(`\n${results.join("\n")}\n\nnpm test: the ${name} tier failed`);
-    process.exit(1);
+const only = process.argv.slice(2);
+const known = tiers.map(([, script]) => script.replace("test:", ""));
+const unknown = only.filter((name) => !known.includes(name));
+if (unknown.length > 0) {
+  console.error(`npm test: no tier named ${unknown.join(", ")} (tiers: ${known.join(", ")})`);
+  process.exit(2);
+}
+const selected = only.length === 0 ? tiers : tiers.filter(([, script]) => only.includes(script.replace("test:", "")));
+
+/** Test counts from a runner's JSON report, or null when it wrote none. */
+function counts(kind, file) {
+  if (!existsSync(file)) return null;
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8"));
+    if (kind === "vitest") {
+      // A file that fails to load has no tests; it counts as one failure.
+      const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+      return { passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles, skipped: r.numPendingTests + r.numTodoTests };
+    }
+    // Playwright: expected = passed, unexpected = failed, flaky = passed on a retry (retries are 0 here).
+    const s = r.stats;
+    return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
+  } catch {
+    return null;
   }
 }
-console.log(`\n${results.join("\n")}\n\nnpm test: all tiers passed`);
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const lines = [];
+const total = { passed: 0, failed: 0, skipped: 0, tests: 0 };
+let buildFailed = false;
+
+for (const [name, script, extra = [], opts = {}] of selected) {
+  console.log(`\n=== ${name} ===`);
+  if (opts.needsBuild && buildFailed) {
+    lines.push(`SKIP ${name}: not run, the build failed`);
+    continue;
+  }
+  const started = Date.now();
+  const args = ["run", script, ...(extra.length ? ["--", ...extra] : [])];
+  const r = spawnSync("npm", args, { stdio: "inherit", env: { ...env, ...opts.env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = r.status === 0;
+  if (script === "build") buildFailed = !ok;
+  if (!opts.report) {
+    // lint, typecheck, build: one check each.
+    total[ok ? "passed" : "failed"]++;
+    lines.push(`${ok ? "ok  " : "FAIL"} ${name} (${seconds}s)`);
+    continue;
+  }
+  const file = opts.env?.E2E_JSON_REPORT ?? path.join(reports, `${script.replace("test:", "")}.json`);
+  let c = counts(opts.report, file);
+  let note = "";
+  if (!c) {
+    c = { passed: 0, failed: 1, skipped: 0 };
+    note = " (no test report: the runner failed before it could write one)";
+  } else if (!ok && c.failed === 0) {
+    // The runner failed without a failing test (e.g. an error outside a test): one failure.
+    c.failed = 1;
+    note = ` (exit ${r.status} without a failing test: counted as 1 failure)`;
+  }
+  total.passed += c.passed;
+  total.failed += c.failed;
+  total.skipped += c.skipped;
+  total.tests += c.passed + c.failed;
+  const failed = !ok || c.failed > 0;
+  lines.push(`${failed ? "FAIL" : "ok  "} ${name} (${seconds}s): ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ""}${note}`);
+}
+rmSync(reports, { recursive: true, force: true });
+
+const failedTiers = lines.filter((l) => !l.startsWith("ok")).length;
+console.log(`\n${lines.join("\n")}\n`);
+const which = only.length === 0 ? "all tiers" : `the ${selected.length} tiers asked for`;
+console.log(failedTiers === 0 ? `npm test: ${which} passed` : `npm test: ${failedTiers} of ${selected.length} tiers failed or did not run`);
+const testTiers = selected.filter(([, , , opts]) => opts?.report).length;
+const checks = selected.filter(([, , , opts]) => !opts?.report).map(([name]) => name);
+const listed = checks.length > 1 ? `${checks.slice(0, -1).join(", ")} and ${checks.at(-1)}` : checks[0];
+const details = [
+  `${total.tests} tests in ${testTiers} ${testTiers === 1 ? "tier" : "tiers"}`,
+  ...(checks.length ? [`${listed} as one check${checks.length > 1 ? " each" : ""}`] : []),
+  ...(total.skipped ? [`${total.skipped} skipped`] : []),
+];
+console.log(`${total.passed} passed, ${total.failed} failed (${details.join("; ")})`);
+process.exit(failedTiers === 0 && total.failed === 0 ? 0 : 1);

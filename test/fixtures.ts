@@ -4,6 +4,10 @@ import { randomBytes } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { createStore } from "@/lib/vault/stores";
 import { createServerKey } from "@/lib/server-keys/service";
+import { systemActor } from "@/lib/audit/actor";
+
+/** Who the tests' direct service calls act as, in the audit trail. */
+export const TEST_ACTOR = systemActor("test");
 
 export async function makeProject(name = "Test project") {
   const db = getDb();
@@ -17,11 +21,11 @@ export async function makeStoreAndKey(
   storeId = "oauth-tokens",
   key: { stores?: string[] | null; readOnly?: boolean } = {},
 ) {
-  await createStore(projectId, { storeId, displayName: storeId }, {});
+  await createStore(projectId, { storeId, displayName: storeId }, TEST_ACTOR);
   const { token, key: view } = await createServerKey(
     projectId,
     { name: "test key", stores: key.stores ?? null, readOnly: key.readOnly ?? false },
-    {},
+    TEST_ACTOR,
   );
   return { token, keyId: view.id };
 }

@@ -16,6 +16,7 @@ import { createTestDatabase, type Provider } from "./providers";
 
 export type TestServer = {
   provider: Provider;
+  serving: Serving;
   url: string;
   databaseUrl: string;
   dataDir: string;
@@ -24,6 +25,18 @@ export type TestServer = {
   stop: () => Promise<void>;
   restart: (env?: Record<string, string>) => Promise<void>;
 };
+
+/**
+ * How a test runs the production build: "npm-start" is what `npm start`
+ * serves (dist/server.mjs: the lean v1 path plus Next's handler), "next"
+ * is plain `next start` (v1 through the route files). Both answer the same.
+ */
+export type Serving = "npm-start" | "next";
+
+export function serverCommand(serving: Serving, port: number): { args: string[]; env: Record<string, string> } {
+  if (serving === "next") return { args: ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], env: {} };
+  return { args: ["dist/server.mjs"], env: { PORT: String(port), HOST: "127.0.0.1" } };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -95,11 +108,25 @@ export async function provisionTestDatabase(provider: Provider, dataDirPrefix = 
 }
 
 /**
- * A fresh database, provisioned in-process (migrations, keyring), then a
- * `next start` child serving it. Call the services from the test to add
+ * Points this process back at a server's database and data directory (after
+ * another startTestServer provisioned one of its own): the connection, the
+ * configuration and the root-key-derived caches (keyring, server-key hash
+ * key) all follow.
+ */
+export async function useServerDatabase(server: Pick<TestServer, "databaseUrl" | "dataDir">): Promise<void> {
+  process.env.DATABASE_URL = server.databaseUrl;
+  process.env.DATA_DIR = server.dataDir;
+  await closeDb();
+  resetProcessSingletons();
+  resetConfigForTests();
+}
+
+/**
+ * A fresh database, provisioned in-process (migrations, keyring), then the
+ * production server serving it (`npm start`'s by default). Call the services from the test to add
  * projects and keys: they write to the same database.
  */
-export async function startTestServer(provider: Provider, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(provider: Provider, env: Record<string, string> = {}, serving: Serving = "npm-start"): Promise<TestServer> {
   const { url: databaseUrl, dataDir, secrets, drop } = await provisionTestDatabase(provider);
 
   let child: ChildProcess;
@@ -108,8 +135,10 @@ export async function startTestServer(provider: Provider, env: Record<string, st
   const url = `http://127.0.0.1:${port}`;
   const launch = async (extra: Record<string, string>) => {
     out = "";
-    child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const command = serverCommand(serving, port);
+    child = spawn(process.execPath, command.args, {
       env: {
+        ...command.env,
         ...process.env,
         DATABASE_URL: databaseUrl,
         DATA_DIR: dataDir,
@@ -136,6 +165,7 @@ export async function startTestServer(provider: Provider, env: Record<string, st
   await launch({});
   return {
     provider,
+    serving,
     url,
     databaseUrl,
     dataDir,

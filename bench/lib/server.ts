@@ -1,10 +1,10 @@
 // Runs the real app for a benchmark or an end-to-end test: builds it (into
-// its own dist dir), prepares a database with bench/setup.ts, starts
-// `next start` (production), finds the process that actually listens, reads
+// its own dist dir), prepares a database with bench/setup.ts, starts what
+// `npm start` runs (or plain `next start`), finds the process that actually listens, reads
 // its memory, captures its output, and stops it gracefully.
 // Plain Node APIs only, so vitest and tsx can both load it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -16,6 +16,12 @@ export type ServerOptions = {
   env: Record<string, string | undefined>;
   /** Extra node flags for the server process (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /**
+   * "npm-start" (default): dist/server.mjs, what `npm start` runs (the lean
+   * v1 path plus Next's handler); "next": plain `next start`. A checkout
+   * without dist/server.mjs (before the custom server) falls back to next.
+   */
+  serving?: "npm-start" | "next";
 };
 
 export type RunningServer = {
@@ -52,7 +58,35 @@ export function buildApp(appDir: string, distDir: string | undefined): { ok: boo
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { ok: r.status === 0, seconds: (Date.now() - start) / 1000, log: `${r.stdout}\n${r.stderr}` };
+  let log = `${r.stdout}\n${r.stderr}`;
+  let ok = r.status === 0;
+  // npm start's server bundle, where the checkout has one.
+  const script = path.join(appDir, "scripts", "build-server.mjs");
+  if (ok && existsSync(script)) {
+    const s = spawnSync(process.execPath, [script], { cwd: appDir, env: baseEnv({}), encoding: "utf8" });
+    ok = s.status === 0;
+    log += `\n${s.stdout}\n${s.stderr}`;
+  }
+  return { ok, seconds: (Date.now() - start) / 1000, log };
+}
+
+/** A bare node:http server answering {"ok":true}: the ceiling of this machine's HTTP stack. */
+export async function startBareServer(port: number): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const code = `require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }); s.end('{"ok":true}'); }).listen(${port}, "127.0.0.1", () => console.log("ready"));`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once("data", () => resolve());
+    child.once("exit", (c) => reject(new Error(`bare server exited (${c})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 export type SetupOutput = { token: string; projectId: string; stores: string[]; entries: number; seed: string };
@@ -159,12 +193,20 @@ export function rssMbOf(pid: number): number {
   }
 }
 
+export function customServerOf(appDir: string): string | null {
+  const file = path.join(appDir, "dist", "server.mjs");
+  return existsSync(file) ? file : null;
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   if (!(await portFree(options.port))) throw new Error(`port ${options.port} is already in use`);
-  const args = [...(options.nodeArgs ?? []), nextBin(options.appDir), "start", "-p", String(options.port), "-H", "127.0.0.1"];
+  const custom = (options.serving ?? "npm-start") === "npm-start" ? customServerOf(options.appDir) : null;
+  const args = custom
+    ? [...(options.nodeArgs ?? []), custom]
+    : [...(options.nodeArgs ?? []), nextBin(options.appDir), "start", "-p", String(options.port), "-H", "127.0.0.1"];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: options.appDir,
-    env: baseEnv({ NODE_ENV: "production", NEXT_DIST_DIR: options.distDir, ...options.env }),
+    env: baseEnv({ NODE_ENV: "production", NEXT_DIST_DIR: options.distDir, PORT: String(options.port), HOST: "127.0.0.1", ...options.env }),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: stop() ends the whole tree
   });

@@ -1,6 +1,5 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
@@ -8,8 +7,7 @@ import { FormError, TextField } from "@/components/ui/field";
 import { apiFetch, isApiError } from "@/lib/dashboard/api-client";
 import { fieldErrors, MIN_PASSWORD_LENGTH, signUpSchema } from "@/lib/dashboard/schemas";
 
-export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
-  const router = useRouter();
+export function SignUpForm({ domains }: { domains: string[] }) {
   const [values, setValues] = useState({ name: "", email: "", password: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -30,17 +28,18 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
     }
     setPending(true);
     try {
+      // The answer is the same whether or not the email already had an account.
       await apiFetch("/api/dashboard/sign-up", { method: "POST", body: parsed.data });
       const res = await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false });
       if (!res || res.error) {
-        router.replace("/sign-in");
+        setFormError("Could not sign you in with this email and password. If you already had an account with this email, sign in with its password.");
         return;
       }
-      router.replace("/projects");
-      router.refresh();
+      // A full navigation after signing in: nothing rendered before it is reused.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+      window.location.href = "/projects";
     } catch (error) {
-      if (isApiError(error, "CONFLICT")) setErrors({ email: error.message });
-      else if (isApiError(error, "INVALID_REQUEST") && error.details.length) {
+      if (isApiError(error, "INVALID_REQUEST") && error.details.length) {
         setErrors(Object.fromEntries(error.details.map((d) => [d.path, d.message])));
       } else setFormError(error instanceof Error ? error.message : "Could not create the account.");
     } finally {
@@ -50,9 +49,9 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
 
   return (
     <div className="space-y-6">
-      {firstAccount ? (
+      {domains.length > 0 ? (
         <p className="rounded-lg bg-indigo-50 px-3 py-2 text-sm text-indigo-800 ring-1 ring-inset ring-indigo-200">
-          This is the first account on this instance: it becomes the instance admin.
+          Sign-up is open to addresses at {domains.map((d) => `@${d}`).join(", ")}.
         </p>
       ) : null}
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
@@ -76,7 +75,7 @@ export function SignUpForm({ firstAccount }: { firstAccount: boolean }) {
           value={values.password}
           onChange={set("password")}
           error={errors.password}
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters. A passphrase works well.`}
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters, not a common password. A passphrase works well.`}
           required
         />
         <Button type="submit" className="w-full" loading={pending}>

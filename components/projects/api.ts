@@ -22,8 +22,6 @@ export const projectsApi = {
   remove: (projectId: string, confirmName: string) =>
     apiFetch<{ deleted: true }>(base(projectId), { method: "DELETE", body: { confirmName } }),
   members: (projectId: string) => apiFetch<{ members: MemberView[] }>(`${base(projectId)}/members`).then((r) => r.members),
-  addMember: (projectId: string, input: { email: string; role: Role }) =>
-    apiFetch<{ member: MemberView }>(`${base(projectId)}/members`, { method: "POST", body: input }).then((r) => r.member),
   updateMember: (projectId: string, userId: string, role: Role) =>
     apiFetch(`${base(projectId)}/members/${encodeURIComponent(userId)}`, { method: "PATCH", body: { role } }),
   removeMember: (projectId: string, userId: string) =>

@@ -6,7 +6,7 @@ import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from 
 import { FormError, TextField } from "@/components/ui/field";
 import { PlusIcon } from "@/components/ui/icons";
 import { isApiError } from "@/lib/dashboard/api-client";
-import { createProjectSchema, fieldErrors } from "@/lib/dashboard/schemas";
+import { createProjectSchema, fieldErrors, PROJECT_NAME_MAX } from "@/lib/dashboard/schemas";
 import { useCreateProject } from "./hooks";
 
 export function CreateProjectDialog({ trigger }: { trigger?: React.ReactNode }) {
@@ -15,6 +15,8 @@ export function CreateProjectDialog({ trigger }: { trigger?: React.ReactNode }) 
   const [name, setName] = useState("");
   const [error, setError] = useState<string | undefined>();
   const create = useCreateProject();
+  // Checked as you type once too long (nothing is cut off silently).
+  const liveError = error ?? (name.trim().length > PROJECT_NAME_MAX ? `At most ${PROJECT_NAME_MAX} characters.` : undefined);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -35,7 +37,12 @@ export function CreateProjectDialog({ trigger }: { trigger?: React.ReactNode }) 
       open={open}
       onOpenChange={(o) => {
         setOpen(o);
-        if (!o) create.reset();
+        // Every dialog starts afresh when it is closed, however it is closed.
+        if (!o) {
+          setName("");
+          setError(undefined);
+          create.reset();
+        }
       }}
     >
       <DialogTrigger asChild>
@@ -55,10 +62,10 @@ export function CreateProjectDialog({ trigger }: { trigger?: React.ReactNode }) 
               setName(e.target.value);
               setError(undefined);
             }}
-            error={error}
+            error={liveError}
+            limit={PROJECT_NAME_MAX}
             placeholder="Acme production"
             autoFocus
-            maxLength={80}
           />
           <DialogFooter>
             <DialogClose asChild>

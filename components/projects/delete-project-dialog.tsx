@@ -45,7 +45,7 @@ export function DeleteProjectDialog({ projectId, name }: { projectId: string; na
           <TextField
             label={
               <>
-                Type <span className="font-semibold">{name}</span> to confirm
+                Type <span className="font-semibold [overflow-wrap:anywhere]">{name}</span> to confirm
               </>
             }
             value={typed}

@@ -1,65 +1,14 @@
 "use client";
-import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { FormError, TextField } from "@/components/ui/field";
+import { FormError } from "@/components/ui/field";
 import { ErrorState, LoadingState } from "@/components/ui/states";
-import { isApiError } from "@/lib/dashboard/api-client";
-import { addMemberSchema, fieldErrors, type Role } from "@/lib/dashboard/schemas";
-import { useAddMember, useMembers, useRemoveMember, useUpdateMember } from "./hooks";
+import type { Role } from "@/lib/dashboard/schemas";
+import { useMembers, useRemoveMember, useUpdateMember } from "./hooks";
+import { RemoveMemberDialog } from "./remove-member-dialog";
 
 const selectClass =
   "h-10 rounded-lg border-0 bg-white px-3 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600";
-
-function AddMemberForm({ projectId }: { projectId: string }) {
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("member");
-  const [error, setError] = useState<string | undefined>();
-  const add = useAddMember(projectId);
-
-  async function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    const parsed = addMemberSchema.safeParse({ email, role });
-    if (!parsed.success) return setError(fieldErrors(parsed.error).email);
-    try {
-      await add.mutateAsync(parsed.data);
-      setEmail("");
-    } catch (err) {
-      setError(isApiError(err) ? (err.field("email") ?? err.message) : "Could not add the member.");
-    }
-  }
-
-  return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-3 border-t border-slate-100 p-5 sm:flex-row sm:items-start" noValidate>
-      <TextField
-        label="Add a member by email"
-        type="email"
-        value={email}
-        onChange={(e) => {
-          setEmail(e.target.value);
-          setError(undefined);
-        }}
-        error={error}
-        hint="They need an account on this instance."
-        placeholder="teammate@example.com"
-        className="flex-1"
-      />
-      <div className="space-y-1.5">
-        <label htmlFor="new-member-role" className="block text-sm font-medium text-slate-800">
-          Role
-        </label>
-        <select id="new-member-role" className={selectClass} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          <option value="member">Member (view)</option>
-          <option value="owner">Owner (manage)</option>
-        </select>
-      </div>
-      <Button type="submit" loading={add.isPending} className="sm:mt-7">
-        Add
-      </Button>
-    </form>
-  );
-}
 
 export function MembersCard({ projectId, canManage, currentEmail }: { projectId: string; canManage: boolean; currentEmail?: string }) {
   const members = useMembers(projectId);
@@ -106,9 +55,7 @@ export function MembersCard({ projectId, canManage, currentEmail }: { projectId:
                       <option value="owner">Owner</option>
                       <option value="member">Member</option>
                     </select>
-                    <Button variant="ghost" size="sm" onClick={() => remove.mutate(m.userId)} aria-label={`Remove ${m.email}`} disabled={remove.isPending}>
-                      Remove
-                    </Button>
+                    <RemoveMemberDialog projectId={projectId} member={m} isYou={m.email === currentEmail} />
                   </div>
                 ) : (
                   <Badge tone={m.role === "owner" ? "indigo" : "slate"}>{m.role}</Badge>
@@ -116,7 +63,6 @@ export function MembersCard({ projectId, canManage, currentEmail }: { projectId:
               </li>
             ))}
           </ul>
-          {canManage ? <AddMemberForm projectId={projectId} /> : null}
         </>
       )}
     </Card>

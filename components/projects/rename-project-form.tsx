@@ -3,23 +3,21 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { isApiError } from "@/lib/dashboard/api-client";
-import { fieldErrors, renameProjectSchema } from "@/lib/dashboard/schemas";
+import { fieldErrors, PROJECT_NAME_MAX, renameProjectSchema } from "@/lib/dashboard/schemas";
 import { useRenameProject } from "./hooks";
 
 export function RenameProjectForm({ projectId, name, canEdit }: { projectId: string; name: string; canEdit: boolean }) {
   const [value, setValue] = useState(name);
   const [error, setError] = useState<string | undefined>();
-  const [saved, setSaved] = useState(false);
   const rename = useRenameProject(projectId);
+  const liveError = error ?? (value.trim().length > PROJECT_NAME_MAX ? `At most ${PROJECT_NAME_MAX} characters.` : undefined);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setSaved(false);
     const parsed = renameProjectSchema.safeParse({ name: value });
     if (!parsed.success) return setError(fieldErrors(parsed.error).name);
     try {
       await rename.mutateAsync(parsed.data);
-      setSaved(true);
     } catch (err) {
       setError(isApiError(err) ? (err.field("name") ?? err.message) : "Could not rename the project.");
     }
@@ -33,13 +31,11 @@ export function RenameProjectForm({ projectId, name, canEdit }: { projectId: str
         onChange={(e) => {
           setValue(e.target.value);
           setError(undefined);
-          setSaved(false);
         }}
-        error={error}
-        hint={saved ? "Saved." : undefined}
+        error={liveError}
+        limit={canEdit ? PROJECT_NAME_MAX : undefined}
         disabled={!canEdit}
         className="flex-1"
-        maxLength={80}
       />
       {canEdit ? (
         <Button type="submit" variant="secondary" loading={rename.isPending} disabled={value.trim() === name} className="sm:mt-7">

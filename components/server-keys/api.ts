@@ -9,7 +9,7 @@ export const serverKeyKeys = {
 
 const base = (projectId: string) => `/api/dashboard/projects/${encodeURIComponent(projectId)}/server-keys`;
 
-export type NewServerKey = { name: string; stores: string[] | null; readOnly: boolean };
+export type NewServerKey = { name: string; stores: string[] | null; readOnly: boolean; audit?: boolean };
 
 export const serverKeysApi = {
   list: (projectId: string) => apiFetch<{ keys: ServerKeyView[] }>(base(projectId)).then((r) => r.keys),

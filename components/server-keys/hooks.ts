@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { projectKeys } from "@/components/projects/api";
+import { notifyDone, notifyFailed } from "@/lib/dashboard/notify";
 import { serverKeyKeys, serverKeysApi, type NewServerKey } from "./api";
 
 export const useServerKeys = (projectId: string) =>
@@ -17,10 +18,24 @@ function useInvalidateKeys(projectId: string) {
 
 export function useCreateServerKey(projectId: string) {
   const invalidate = useInvalidateKeys(projectId);
-  return useMutation({ mutationFn: (input: NewServerKey) => serverKeysApi.create(projectId, input), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: (input: NewServerKey) => serverKeysApi.create(projectId, input),
+    onSuccess: (created) => {
+      notifyDone(`Server key “${created.key.name}” created`, "Copy it now: it is shown only once.");
+      return invalidate();
+    },
+    onError: (e) => notifyFailed("Could not create the server key", e),
+  });
 }
 
 export function useRevokeServerKey(projectId: string) {
   const invalidate = useInvalidateKeys(projectId);
-  return useMutation({ mutationFn: (keyId: string) => serverKeysApi.revoke(projectId, keyId), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: (key: { id: string; name: string }) => serverKeysApi.revoke(projectId, key.id),
+    onSuccess: (_data, key) => {
+      notifyDone(`Server key “${key.name}” revoked`, "Apps using it get 401 within a few seconds.");
+      return invalidate();
+    },
+    onError: (e) => notifyFailed("Could not revoke the key", e),
+  });
 }

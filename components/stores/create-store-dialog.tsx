@@ -6,23 +6,26 @@ import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from 
 import { FormError, TextAreaField, TextField } from "@/components/ui/field";
 import { PlusIcon } from "@/components/ui/icons";
 import { isApiError } from "@/lib/dashboard/api-client";
-import { createStoreSchema, fieldErrors } from "@/lib/dashboard/schemas";
-import { storeIdProblem } from "@/lib/vault/ids";
+import { createStoreSchema, fieldErrors, STORE_DESCRIPTION_MAX, STORE_NAME_MAX } from "@/lib/dashboard/schemas";
+import { caseTwin, storeIdProblem } from "@/lib/vault/ids";
 import { useCreateStore } from "./hooks";
 
 const empty = { storeId: "", displayName: "", description: "" };
 
-export function CreateStoreDialog({ projectId, label = "New store" }: { projectId: string; label?: string }) {
+export function CreateStoreDialog({ projectId, existing, label = "New store" }: { projectId: string; existing: string[]; label?: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState(empty);
-  const [touchedId, setTouchedId] = useState(false);
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const create = useCreateStore(projectId);
 
-  // The id is checked as you type, with the API's own rule.
-  const liveIdProblem = touchedId || values.storeId ? storeIdProblem(values.storeId) : null;
-  const idError = errors.storeId ?? (values.storeId ? liveIdProblem ?? undefined : undefined);
+  // The id is checked as you type, with the API's own rule, and against the
+  // project's stores without regard to case (the database holds the same rule).
+  const twin = values.storeId ? caseTwin(values.storeId, existing) : undefined;
+  const liveIdProblem = values.storeId
+    ? (storeIdProblem(values.storeId) ?? (twin ? `This project has a store “${twin}”; ids are unique without regard to case.` : null))
+    : null;
+  const idError = errors.storeId ?? liveIdProblem ?? undefined;
 
   const set = (key: keyof typeof empty) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
     setValues((v) => ({ ...v, [key]: e.target.value }));
@@ -31,36 +34,31 @@ export function CreateStoreDialog({ projectId, label = "New store" }: { projectI
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setTouchedId(true);
     const parsed = createStoreSchema.safeParse({ ...values, description: values.description || undefined });
     if (!parsed.success) return setErrors(fieldErrors(parsed.error));
+    if (liveIdProblem) return;
     try {
       const store = await create.mutateAsync(parsed.data);
       setOpen(false);
       setValues(empty);
-      setTouchedId(false);
       router.push(`/projects/${projectId}/stores/${encodeURIComponent(store.id)}`);
     } catch (err) {
-      if (isApiError(err, "STORE_EXISTS")) setErrors({ storeId: "This project already has a store with this id." });
-      else if (isApiError(err, "INVALID_REQUEST") && err.details.length) {
-        setErrors(Object.fromEntries(err.details.map((d) => [d.path, d.message])));
-      }
+      if (isApiError(err) && err.details.length) setErrors(Object.fromEntries(err.details.map((d) => [d.path, d.message])));
     }
   }
 
-  const formError =
-    create.error && !isApiError(create.error, "STORE_EXISTS") && !(isApiError(create.error, "INVALID_REQUEST") && create.error.details.length)
-      ? create.error.message
-      : null;
+  const formError = create.error && !(isApiError(create.error) && create.error.details.length) ? create.error.message : null;
 
   return (
     <Dialog
       open={open}
       onOpenChange={(o) => {
         setOpen(o);
+        // Every dialog starts afresh when it is closed, however it is closed.
         if (!o) {
-          create.reset();
+          setValues(empty);
           setErrors({});
+          create.reset();
         }
       }}
     >
@@ -76,13 +74,12 @@ export function CreateStoreDialog({ projectId, label = "New store" }: { projectI
             label="Store id"
             value={values.storeId}
             onChange={set("storeId")}
-            onBlur={() => setTouchedId(true)}
             error={idError}
             hint={
-              values.storeId && !liveIdProblem ? (
-                <span className="text-emerald-700">Looks good. Your code uses this id.</span>
+              values.storeId ? (
+                <span className="text-emerald-700 dark:text-emerald-400">Looks good. Your code uses this id exactly as written.</span>
               ) : (
-                "Used in your code. Letters, digits, _ and -; up to 63 characters."
+                "Used in your code. Letters, digits, _ and -; up to 63 characters. Unique in this project without regard to case (oauth-tokens and OAuth-Tokens count as the same)."
               )
             }
             placeholder="oauth-tokens"
@@ -96,6 +93,7 @@ export function CreateStoreDialog({ projectId, label = "New store" }: { projectI
             value={values.displayName}
             onChange={set("displayName")}
             error={errors.displayName}
+            limit={STORE_NAME_MAX}
             placeholder="OAuth tokens"
           />
           <TextAreaField
@@ -103,6 +101,7 @@ export function CreateStoreDialog({ projectId, label = "New store" }: { projectI
             value={values.description}
             onChange={set("description")}
             error={errors.description}
+            limit={STORE_DESCRIPTION_MAX}
             placeholder="Refresh tokens for the GitHub and Google integrations"
             rows={2}
           />

@@ -11,7 +11,7 @@ export function DeleteStoreDialog({ projectId, storeId, entryCount }: { projectI
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
-  const remove = useDeleteStore(projectId, storeId);
+  const remove = useDeleteStore(projectId, storeId, entryCount);
   const matches = typed === storeId;
 
   async function onSubmit(e: FormEvent) {
@@ -26,6 +26,7 @@ export function DeleteStoreDialog({ projectId, storeId, entryCount }: { projectI
     }
   }
 
+  const id = <code className="rounded bg-surface-strong px-1 font-mono text-fg [overflow-wrap:anywhere]">{storeId}</code>;
   return (
     <Dialog
       open={open}
@@ -44,19 +45,15 @@ export function DeleteStoreDialog({ projectId, storeId, entryCount }: { projectI
         title="Delete this store?"
         description={
           <>
-            This erases {plural(entryCount, "entry", "entries")} for good. Apps using <code className="font-mono text-slate-900">{storeId}</code> will get
-            STORE_NOT_FOUND. This cannot be undone.
+            {entryCount > 0 ? `This erases ${plural(entryCount, "entry", "entries")} for good. ` : "The store is empty. "}
+            Apps using {id} will get STORE_NOT_FOUND. This cannot be undone.
           </>
         }
       >
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           <FormError message={remove.error?.message} />
           <TextField
-            label={
-              <>
-                Type <span className="font-mono font-semibold">{storeId}</span> to confirm
-              </>
-            }
+            label={<>Type {id} to confirm</>}
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
             autoComplete="off"

@@ -2,15 +2,18 @@ import { forwardRef, type ButtonHTMLAttributes } from "react";
 import { cn } from "./cn";
 import { Spinner } from "./spinner";
 
-type Variant = "primary" | "secondary" | "ghost" | "danger";
+type Variant = "primary" | "secondary" | "ghost" | "danger" | "danger-outline";
 type Size = "sm" | "md";
 
+// Solid fills keep white text in both themes (indigo-600 and red-600 give
+// at least 4.5:1); outlines and text use the theme tokens.
 const variants: Record<Variant, string> = {
-  primary: "bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-indigo-600 disabled:bg-indigo-300",
-  secondary:
-    "bg-white text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-indigo-600 disabled:text-slate-400",
-  ghost: "text-slate-700 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-indigo-600 disabled:text-slate-400",
-  danger: "bg-red-600 text-white shadow-sm hover:bg-red-500 focus-visible:outline-red-600 disabled:bg-red-300",
+  primary: "bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:opacity-50",
+  secondary: "bg-surface text-fg shadow-sm ring-1 ring-inset ring-line-strong hover:bg-surface-muted disabled:text-fg-subtle",
+  ghost: "text-fg-muted hover:bg-surface-strong hover:text-fg disabled:text-fg-subtle",
+  danger: "bg-red-600 text-white shadow-sm hover:bg-red-700 disabled:opacity-50",
+  "danger-outline":
+    "bg-surface text-red-700 shadow-sm ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950/50 disabled:opacity-50",
 };
 
 const sizes: Record<Size, string> = {
@@ -26,7 +29,7 @@ export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
 
 export const buttonClass = (variant: Variant = "primary", size: Size = "md", extra?: string) =>
   cn(
-    "inline-flex shrink-0 items-center justify-center whitespace-nowrap font-medium transition-colors focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed",
+    "inline-flex shrink-0 items-center justify-center whitespace-nowrap font-medium transition-colors focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:cursor-not-allowed",
     variants[variant],
     sizes[size],
     extra,

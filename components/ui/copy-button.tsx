@@ -3,7 +3,17 @@ import { useEffect, useState } from "react";
 import { Button } from "./button";
 
 /** Copies text; says "Copied" for a moment (also to screen readers). */
-export function CopyButton({ text, label = "Copy", className }: { text: string; label?: string; className?: string }) {
+export function CopyButton({
+  text,
+  label = "Copy",
+  className,
+  onCopied,
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+  onCopied?: () => void;
+}) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -15,6 +25,7 @@ export function CopyButton({ text, label = "Copy", className }: { text: string; 
     try {
       await navigator.clipboard.writeText(text);
       setState("copied");
+      onCopied?.();
     } catch {
       setState("failed");
     }

@@ -3,7 +3,7 @@ import { Button } from "./button";
 import { cn } from "./cn";
 
 export function Skeleton({ className }: { className?: string }) {
-  return <div className={cn("animate-pulse rounded-md bg-slate-200/70", className)} aria-hidden="true" />;
+  return <div className={cn("animate-pulse rounded-md bg-surface-strong", className)} aria-hidden="true" />;
 }
 
 export function LoadingState({ label = "Loading", rows = 3 }: { label?: string; rows?: number }) {
@@ -21,12 +21,12 @@ export function ErrorState({ title = "Could not load this", error, onRetry }: { 
   const message = error instanceof Error ? error.message : "Something went wrong.";
   return (
     <div role="alert" className="flex flex-col items-center gap-3 px-6 py-10 text-center">
-      <div className="flex h-10 w-10 items-center justify-center rounded-full bg-red-50 text-red-600" aria-hidden="true">
+      <div className="flex h-10 w-10 items-center justify-center rounded-full bg-red-50 font-semibold text-red-600 dark:bg-red-950 dark:text-red-300" aria-hidden="true">
         !
       </div>
       <div>
-        <p className="font-medium text-slate-900">{title}</p>
-        <p className="mt-1 text-sm text-slate-600">{message}</p>
+        <p className="font-medium text-fg">{title}</p>
+        <p className="mt-1 text-sm text-fg-muted">{message}</p>
       </div>
       {onRetry ? (
         <Button variant="secondary" size="sm" onClick={onRetry}>
@@ -51,13 +51,13 @@ export function EmptyState({
   return (
     <div className="flex flex-col items-center gap-3 px-6 py-12 text-center">
       {icon ? (
-        <div className="flex h-12 w-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600" aria-hidden="true">
+        <div className="flex h-12 w-12 items-center justify-center rounded-full bg-accent-soft text-accent" aria-hidden="true">
           {icon}
         </div>
       ) : null}
       <div className="max-w-md">
-        <p className="font-semibold text-slate-900">{title}</p>
-        {children ? <div className="mt-1 text-sm text-slate-600">{children}</div> : null}
+        <p className="font-semibold text-fg">{title}</p>
+        {children ? <div className="mt-1 text-sm text-fg-muted">{children}</div> : null}
       </div>
       {action}
     </div>

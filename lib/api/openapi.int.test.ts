@@ -12,6 +12,8 @@ import * as storeRoute from "@/app/api/v1/stores/[storeId]/route";
 import * as entryRoute from "@/app/api/v1/stores/[storeId]/entries/[keyHash]/route";
 import * as batchGetRoute from "@/app/api/v1/stores/[storeId]/entries/batch-get/route";
 import * as batchSetRoute from "@/app/api/v1/stores/[storeId]/entries/batch-set/route";
+import * as leaseRoute from "@/app/api/v1/stores/[storeId]/entries/[keyHash]/lease/route";
+import * as releaseRoute from "@/app/api/v1/stores/[storeId]/entries/[keyHash]/lease/release/route";
 import * as unknownPathRoute from "@/app/api/v1/[[...path]]/route";
 import * as healthRoute from "@/app/api/health/route";
 import * as openApiRoute from "@/app/api/v1/openapi.json/route";
@@ -24,19 +26,23 @@ const STORE = "/api/v1/stores/{storeId}";
 const ENTRY = "/api/v1/stores/{storeId}/entries/{keyHash}";
 const BATCH_GET = "/api/v1/stores/{storeId}/entries/batch-get";
 const BATCH_SET = "/api/v1/stores/{storeId}/entries/batch-set";
+const LEASE = "/api/v1/stores/{storeId}/entries/{keyHash}/lease";
+const RELEASE = "/api/v1/stores/{storeId}/entries/{keyHash}/lease/release";
 
 const ROUTES: Record<string, Partial<Record<Method, Handler>>> = {
   [STORE]: storeRoute,
   [ENTRY]: entryRoute,
   [BATCH_GET]: batchGetRoute,
   [BATCH_SET]: batchSetRoute,
+  [LEASE]: leaseRoute,
+  [RELEASE]: releaseRoute,
 };
 
 const DOC_ID = "https://vault.test/openapi.json";
 
 /** Checks responses against the document the server itself serves. */
 async function documentChecker() {
-  const res = await openApiRoute.GET();
+  const res = await openApiRoute.GET(new Request("http://localhost/api/v1/openapi.json"));
   expect(res.status).toBe(200);
   const doc = (await res.json()) as Json;
   const ajv = addFormats(new Ajv2020({ strict: true, allErrors: true }));
@@ -149,10 +155,35 @@ describeEachProvider("the v1 API against its OpenAPI document", () => {
     expect(await expectCall("DELETE", ENTRY, { token: t, params: { storeId: "s1", keyHash: k2 } }, 200)).toEqual({ deleted: true });
   });
 
+  it("lease operations, fenced writes and generation counts match the document", async () => {
+    const { rw, readOnly, expectCall } = await setup();
+    const t = rw.token;
+    const params = { storeId: "s1", keyHash: keyHash() };
+    const got = await expectCall("POST", LEASE, { token: t, params, body: { ttlMs: 10_000, ifVersion: 0 } }, 200);
+    expect(got).toMatchObject({ acquired: true, version: 0, entry: null });
+    const token = got.token as string;
+    expect(await expectCall("POST", LEASE, { token: t, params, body: { ttlMs: 10_000 } }, 200)).toMatchObject({ acquired: false, reason: "held", version: 0 });
+    expect(await expectCall("POST", LEASE, { token: t, params, body: { ttlMs: 10_000, token } }, 200)).toMatchObject({ acquired: true, token, version: 0 });
+    expect(await expectCall("POST", LEASE, { token: t, params, body: { ttlMs: 10_000, token: "z".repeat(22) } }, 200)).toEqual({ acquired: false, reason: "lost", version: 0 });
+    await expectCall("PUT", ENTRY, { token: t, params, body: { value: "ct", ifVersion: 0, leaseToken: "z".repeat(22) } }, 409, "LEASE_LOST");
+    expect(await expectCall("PUT", ENTRY, { token: t, params, body: { value: "ct", ifVersion: 0, generation: "Xq3vT0aB", leaseToken: token, releaseLease: true } }, 200)).toEqual({ version: 1, created: true });
+    expect(await expectCall("POST", LEASE, { token: t, params, body: { ttlMs: 10_000, ifVersion: 0 } }, 200)).toMatchObject({ acquired: false, reason: "version", version: 1, entry: { value: "ct", version: 1 } });
+    expect(await expectCall("POST", RELEASE, { token: t, params, body: { token } }, 200)).toEqual({ released: false });
+    const store = await expectCall("GET", STORE, { token: t, params: { storeId: "s1" } }, 200);
+    expect(store.generations).toEqual([{ id: "Xq3vT0aB", entryCount: 1 }]);
+    // Errors of the new operations.
+    await expectCall("POST", LEASE, { token: t, params, body: { ttlMs: 10 } }, 400, "INVALID_REQUEST");
+    await expectCall("POST", LEASE, { token: t, params: { storeId: "nope", keyHash: params.keyHash }, body: { ttlMs: 1000 } }, 404, "STORE_NOT_FOUND");
+    await expectCall("POST", LEASE, { token: readOnly.token, params: { storeId: "s2", keyHash: params.keyHash }, body: { ttlMs: 1000 } }, 403, "FORBIDDEN");
+    await expectCall("POST", RELEASE, { token: t, params, body: {} }, 400, "INVALID_REQUEST");
+    await expectCall("POST", RELEASE, { params, body: { token } }, 401, "UNAUTHENTICATED");
+    await expectCall("POST", RELEASE, { token: t, params, body: { token }, contentType: "text/plain" }, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
   it("health and the document itself match the document", async () => {
     const { check } = await setup();
-    expect(await check.operation("GET", "/api/health", await healthRoute.GET())).toEqual({ status: "ok" });
-    const served = await check.operation("GET", "/api/v1/openapi.json", await openApiRoute.GET());
+    expect(await check.operation("GET", "/api/health", await healthRoute.GET(new Request("http://localhost/api/health")))).toEqual({ status: "ok" });
+    const served = await check.operation("GET", "/api/v1/openapi.json", await openApiRoute.GET(new Request("http://localhost/api/v1/openapi.json")));
     expect(served.openapi).toBe("3.1.0");
   });
 
@@ -223,6 +254,7 @@ describeEachProvider("the v1 API against its OpenAPI document", () => {
     await expectCall("PUT", ENTRY, { token: rw.token, params, body: { value: "ct", ifVersion: 0 } }, 409, "VERSION_CONFLICT");
     await expectCall("PUT", ENTRY, { token: rw.token, params, body: { value: "ct", ifVersion: 7 } }, 409, "VERSION_CONFLICT");
     await expectCall("DELETE", ENTRY, { token: rw.token, params, query: "?ifVersion=2" }, 409, "VERSION_CONFLICT");
+    await expectCall("POST", BATCH_SET, { token: rw.token, params: { storeId: "s1" }, body: { entries: [{ key: params.keyHash, value: "ct", ifVersion: 0 }] } }, 409, "VERSION_CONFLICT");
     expect(await expectCall("GET", ENTRY, { token: rw.token, params }, 200)).toMatchObject({ version: 1 });
   });
 
@@ -295,9 +327,9 @@ describeEachProvider("the v1 API against its OpenAPI document", () => {
       expect(res.headers.get("allow")!.split(", ").sort(), `${method} ${path}`).toEqual(allowed);
       expect(((await check.component("MethodNotAllowed", res)).error as Json).code).toBe("METHOD_NOT_ALLOWED");
     }
-    const res = await unknownPathRoute.GET();
+    const res = await unknownPathRoute.GET(new Request("http://localhost/api/v1/no/such/path"));
     expect(res.status).toBe(404);
-    expect(((await check.component("UnknownPath", res)).error as Json).code).toBe("NOT_FOUND");
+    expect(((await check.component("NotFound", res)).error as Json).code).toBe("NOT_FOUND");
   });
 });
 
@@ -307,5 +339,5 @@ function restoreEnv(name: string, value: string | undefined): void {
 }
 
 async function documentPaths(): Promise<Record<string, Json>> {
-  return ((await (await openApiRoute.GET()).json()) as { paths: Record<string, Json> }).paths;
+  return ((await (await openApiRoute.GET(new Request("http://localhost/api/v1/openapi.json"))).json()) as { paths: Record<string, Json> }).paths;
 }

@@ -8,13 +8,14 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { describe, expect, it, vi } from "vitest";
 import { openApiDocument } from "./openapi";
-import { batchGetBody, batchSetBody, putBody } from "./v1-schemas";
+import { operations as operationTable } from "./operations";
+import { batchGetBody, batchSetBody, leaseBody, putBody, releaseLeaseBody } from "./v1-schemas";
 
 // The health route would ask the database; here only its shape matters.
 vi.mock("@/lib/health", () => ({ checkHealth: async () => true }));
 
 type Json = Record<string, unknown>;
-type Operation = { responses: Record<string, Json>; security?: unknown[]; requestBody?: Json; parameters?: Json[] };
+type Operation = { responses: Record<string, Json>; security?: unknown[]; requestBody?: Json; parameters?: Json[]; operationId?: string };
 
 const doc = openApiDocument();
 const paths = doc.paths as Record<string, Record<string, Operation>>;
@@ -29,15 +30,24 @@ function operations(d: Json): Map<string, Operation> {
 }
 
 // API.md's endpoint table, and which rows of its error table apply to each.
-const AUTHED = ["400", "401", "403", "429", "500"];
+const AUTHED = ["400", "401", "403", "429", "500", "503"];
 const CONTRACT: Record<string, { ok: string[]; errors: string[]; notFound?: string[] }> = {
   "GET /api/v1/stores/{storeId}": { ok: ["200"], errors: AUTHED, notFound: ["STORE_NOT_FOUND"] },
   "PUT /api/v1/stores/{storeId}/entries/{keyHash}": { ok: ["200"], errors: [...AUTHED, "409", "413", "415"], notFound: ["STORE_NOT_FOUND"] },
   "GET /api/v1/stores/{storeId}/entries/{keyHash}": { ok: ["200"], errors: AUTHED, notFound: ["STORE_NOT_FOUND", "ENTRY_NOT_FOUND"] },
   "DELETE /api/v1/stores/{storeId}/entries/{keyHash}": { ok: ["200"], errors: [...AUTHED, "409"], notFound: ["STORE_NOT_FOUND", "ENTRY_NOT_FOUND"] },
   "POST /api/v1/stores/{storeId}/entries/batch-get": { ok: ["200"], errors: [...AUTHED, "413", "415"], notFound: ["STORE_NOT_FOUND"] },
-  "POST /api/v1/stores/{storeId}/entries/batch-set": { ok: ["200"], errors: [...AUTHED, "413", "415"], notFound: ["STORE_NOT_FOUND"] },
+  // 409: per-item ifVersion is an extension (issue 14); API.md's batch-set has no 409.
+  "POST /api/v1/stores/{storeId}/entries/batch-set": { ok: ["200"], errors: [...AUTHED, "409", "413", "415"], notFound: ["STORE_NOT_FOUND"] },
+  // An extension: the entry's access log (audit permission).
+  "GET /api/v1/stores/{storeId}/entries/{keyHash}/access-log": { ok: ["200"], errors: AUTHED },
   "GET /api/health": { ok: ["200", "503"], errors: [] },
+};
+
+// Extensions beyond API.md (docs/api.md, "Beyond the contract").
+const EXTENSIONS: typeof CONTRACT = {
+  "POST /api/v1/stores/{storeId}/entries/{keyHash}/lease": { ok: ["200"], errors: [...AUTHED, "413", "415"], notFound: ["STORE_NOT_FOUND"] },
+  "POST /api/v1/stores/{storeId}/entries/{keyHash}/lease/release": { ok: ["200"], errors: [...AUTHED, "413", "415"], notFound: ["STORE_NOT_FOUND"] },
 };
 
 function resolve(obj: Json): Json {
@@ -78,9 +88,9 @@ describe("the OpenAPI document", () => {
     for (const name of schemas) expect(() => schemaValidator(name), name).not.toThrow();
   });
 
-  it("has every endpoint of API.md with every status that applies", () => {
+  it("has every endpoint of API.md and of the extensions, with every status that applies", () => {
     const ops = operations(doc);
-    for (const [key, want] of Object.entries(CONTRACT)) {
+    for (const [key, want] of Object.entries({ ...CONTRACT, ...EXTENSIONS })) {
       const op = ops.get(key);
       expect(op, key).toBeDefined();
       const statuses = Object.keys(op!.responses).sort();
@@ -106,10 +116,20 @@ describe("the OpenAPI document", () => {
       "415": ["UNSUPPORTED_MEDIA_TYPE"],
       "429": ["RATE_LIMITED"],
       "500": ["INTERNAL"],
+      "503": ["UNAVAILABLE"],
+    };
+    // A fenced PUT can also be refused because its lease was lost (extension).
+    const special: Record<string, string[]> = {
+      "PUT /api/v1/stores/{storeId}/entries/{keyHash} 409": ["VERSION_CONFLICT", "LEASE_LOST"],
+      // A batch read can also be refused for the size of its answer.
+      "POST /api/v1/stores/{storeId}/entries/batch-get 413": ["VALUE_TOO_LARGE", "RESPONSE_TOO_LARGE"],
     };
     for (const [key, op] of operations(doc)) {
       for (const [status, response] of Object.entries(op.responses)) {
-        if (byStatus[status]) expect(errorCodes(response), `${key} ${status}`).toEqual(byStatus[status]);
+        // Health's 503 is its own answer ({"status":"unavailable"}), not an error.
+        if (key === "GET /api/health") continue;
+        const want = special[`${key} ${status}`] ?? byStatus[status];
+        if (want) expect(errorCodes(response), `${key} ${status}`).toEqual(want);
       }
     }
   });
@@ -123,9 +143,19 @@ describe("the OpenAPI document", () => {
 
   it("documents the DELETE ?ifVersion extension and the configured value limit", () => {
     const del = paths["/api/v1/stores/{storeId}/entries/{keyHash}"]!.delete!;
-    expect(del.parameters).toEqual([expect.objectContaining({ name: "ifVersion", in: "query", schema: expect.objectContaining({ type: "string", pattern: "^\\d{1,10}$" }) })]);
-    const small = openApiDocument(1000) as { components: { schemas: { PutEntryRequest: { properties: { value: { maxLength: number } } } } } };
-    expect(small.components.schemas.PutEntryRequest.properties.value.maxLength).toBe(1000);
+    expect(del.parameters!.filter((p) => p.in === "query")).toEqual([
+      expect.objectContaining({ name: "ifVersion", in: "query", schema: expect.objectContaining({ type: "string", pattern: "^\\d{1,10}$" }) }),
+    ]);
+    const small = openApiDocument(1000) as { components: { schemas: { Ciphertext: { maxLength: number } } } };
+    expect(small.components.schemas.Ciphertext.maxLength).toBe(1000);
+    const put = (doc.components as { schemas: { PutEntryRequest: { properties: { value: Json } } } }).schemas.PutEntryRequest;
+    expect(put.properties.value).toEqual({ $ref: "#/components/schemas/Ciphertext" });
+  });
+
+  it("is generated from the operation table: one operation per declaration, nothing else", () => {
+    const declared = operationTable.map((op) => `${op.method} ${op.path}`).sort();
+    expect([...operations(doc).keys()].sort()).toEqual(declared);
+    for (const op of operationTable) expect(paths[op.path]![op.method.toLowerCase()]!.operationId).toBe(op.id);
   });
 });
 
@@ -151,7 +181,26 @@ describe("request schemas agree with the routes' zod schemas", () => {
     ["BatchGetRequest", batchGetBody, { keys: ["a".repeat(16), "a".repeat(16)] }, false],
     ["BatchGetRequest", batchGetBody, { keys: Array.from({ length: 101 }, (_, i) => `k${String(i).padStart(15, "0")}`) }, false],
     ["BatchSetRequest", batchSetBody, { entries: [{ key: "b".repeat(43), value: "ct", expiresAt: null }] }, true],
-    ["BatchSetRequest", batchSetBody, { entries: [{ key: "b".repeat(43), value: "ct", ifVersion: 1 }] }, false],
+    ["BatchSetRequest", batchSetBody, { entries: [{ key: "b".repeat(43), value: "ct", ifVersion: 1, generation: "Xq3vT0aB" }] }, true],
+    ["BatchSetRequest", batchSetBody, { entries: [{ key: "b".repeat(43), value: "ct", ifVersion: -1 }] }, false],
+    ["BatchSetRequest", batchSetBody, { entries: [{ key: "b".repeat(43), value: "ct", generation: "no spaces" }] }, false],
+    ["PutEntryRequest", putBody, { value: "ct", ifVersion: 2, generation: "Xq3vT0aB", leaseToken: "a".repeat(22), releaseLease: true }, true],
+    ["PutEntryRequest", putBody, { value: "ct", generation: null }, true],
+    ["PutEntryRequest", putBody, { value: "ct", generation: "abc" }, false],
+    ["PutEntryRequest", putBody, { value: "ct", leaseToken: "short" }, false],
+    ["LeaseRequest", leaseBody, { ttlMs: 30_000 }, true],
+    ["LeaseRequest", leaseBody, { ttlMs: 30_000, ifVersion: 0 }, true],
+    ["LeaseRequest", leaseBody, { ttlMs: 600_000, token: "a".repeat(22) }, true],
+    ["LeaseRequest", leaseBody, { ttlMs: 99 }, false],
+    ["LeaseRequest", leaseBody, { ttlMs: 600_001 }, false],
+    ["LeaseRequest", leaseBody, { ttlMs: 1.5 }, false],
+    ["LeaseRequest", leaseBody, {}, false],
+    ["LeaseRequest", leaseBody, { ttlMs: 1000, token: "a".repeat(22), ifVersion: 1 }, false],
+    ["PutEntryRequest", putBody, { value: "ct", releaseLease: true }, false],
+    ["LeaseRequest", leaseBody, { ttlMs: 1000, holder: "me" }, false],
+    ["ReleaseLeaseRequest", releaseLeaseBody, { token: "a".repeat(22) }, true],
+    ["ReleaseLeaseRequest", releaseLeaseBody, { token: "a=".repeat(11) }, false],
+    ["ReleaseLeaseRequest", releaseLeaseBody, {}, false],
     ["BatchSetRequest", batchSetBody, { entries: [{ key: "b=".repeat(10), value: "ct" }] }, false],
     ["BatchSetRequest", batchSetBody, { entries: [] }, false],
   ];
@@ -192,6 +241,8 @@ async function realOperations(): Promise<Set<string>> {
     const params: Record<string, string> = {};
     const url = tpl.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] = SAMPLE[name] ?? "x"));
     for (const method of HTTP_METHODS) {
+      // HEAD answers wherever GET does (headers only); OpenAPI lists GET.
+      if (method === "HEAD") continue;
       const handler = mod[method];
       if (typeof handler !== "function") continue;
       const res = (await handler(new Request(`http://localhost${url}`, { method }), { params: Promise.resolve(params) })) as Response;
@@ -211,26 +262,26 @@ describe("the document against the real routes", () => {
   it("lists exactly the paths and methods the route files export", async () => {
     const real = await realOperations();
     expect([...operations(doc).keys()].sort()).toEqual([...real].sort());
-    // And the contract's endpoints are among them.
-    for (const key of Object.keys(CONTRACT)) expect(real.has(key), key).toBe(true);
+    // And the contract's endpoints (and the extensions) are among them.
+    for (const key of Object.keys({ ...CONTRACT, ...EXTENSIONS })) expect(real.has(key), key).toBe(true);
   });
 
   it("path parameters match the route folders' names", () => {
-    for (const [p, item] of Object.entries(paths)) {
-      const names = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const declared = ((item as Json).parameters as Json[] | undefined)?.map((x) => resolve(x).name) ?? [];
-      expect(declared, p).toEqual(names);
+    for (const [key, op] of operations(doc)) {
+      const names = [...key.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const declared = (op.parameters ?? []).filter((x) => resolve(x).in === "path").map((x) => resolve(x).name);
+      expect(declared, key).toEqual(names);
     }
   });
 
   it("GET /api/v1/openapi.json serves the document, no-store, without auth", async () => {
     const { GET, POST } = await import("@/app/api/v1/openapi.json/route");
-    const res = await GET();
+    const res = await GET(new Request("http://localhost/api/v1/openapi.json"));
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.json()).toEqual(JSON.parse(JSON.stringify(doc)));
-    const post = await POST();
+    const post = await POST(new Request("http://localhost/api/v1/openapi.json", { method: "POST" }));
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET");
   });

@@ -1,23 +1,24 @@
-// Who is signed in, and what they may do. The session (a signed JWT) only
-// carries the account id; the account and its memberships are read from
-// the database on every request, so a removed member or a deleted account
-// loses access at once.
+// Who is signed in, and what they may do. next-auth's jwt callback checks
+// the cookie's server-side session (lib/auth/sessions.ts) and loads the
+// account in the same query, on every request; memberships are read per
+// request too, so a removed member, a revoked session or a disabled
+// account loses access at once.
 import "server-only";
 import { getServerSession } from "next-auth";
 import { getDb } from "@/lib/db/client";
 import { VaultError } from "@/lib/vault/errors";
 import type { Role } from "@/lib/dashboard/schemas";
-import { getAuthOptions } from "./options";
-import { getAccount, type AccountView } from "./users";
+import { getAuthOptions, type DashboardSession } from "./options";
+import type { AccountView } from "./users";
 
-export type SessionUser = AccountView;
+export type SessionUser = AccountView & { sessionId: string | null };
 
 /** The signed-in account, or null. */
 export async function getSessionUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(getAuthOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  return getAccount(id);
+  const session = (await getServerSession(getAuthOptions())) as DashboardSession | null;
+  const user = session?.user;
+  if (!user?.id || !user.email) return null;
+  return { id: user.id, email: user.email, name: user.name ?? null, isAdmin: Boolean(user.isAdmin), sessionId: user.sessionId ?? null };
 }
 
 export async function requireUser(): Promise<SessionUser> {

@@ -1,57 +1,29 @@
 // The admin CLI as an operator runs it: one child process per command, on a
 // fresh SQLite and a fresh PostgreSQL database. Entries are written in this
 // process through the real service (same DATA_DIR, so the same root key).
-import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
+import { cli, type Json } from "@/test/cli";
 import { describeEachProvider } from "@/test/providers";
-import { keyHash } from "@/test/fixtures";
+import { keyHash, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
 import { resetProcessSingletons } from "@/lib/singleton";
 import { authenticate } from "@/lib/server-keys/authenticate";
 import { TOKEN_PATTERN } from "@/lib/server-keys/token";
 import { getEntry, putEntry } from "@/lib/vault/entries";
+import { createStore, deleteStore } from "@/lib/vault/stores";
 import { rotateRootKey } from "@/lib/vault/keyring";
 import { acquireLease, releaseLease } from "@/lib/vault/lease";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output, checked field by field
-type Json = any;
-type Run = { code: number; stdout: string; stderr: string; json: Json };
-
-function cli(args: string[], opts: { input?: string; env?: Record<string, string | undefined> } = {}): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  return new Promise((resolve, reject) => {
-    // What `npx tsx --conditions=react-server scripts/admin.ts` runs, without npx's start-up.
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/admin.ts", ...args], {
-      cwd: ROOT,
-      env: env as NodeJS.ProcessEnv,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      let json: Json = null;
-      if (args.includes("--json")) {
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          reject(new Error(`not one JSON document on stdout:\n${stdout}\nstderr:\n${stderr}`));
-          return;
-        }
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json });
-    });
-    child.stdin.end(opts.input ?? "");
-  });
-}
+// Compiled once here, before the commands below run it in parallel.
+beforeAll(() => {
+  execFileSync(process.execPath, ["scripts/build-cli.mjs", "--if-stale"], { cwd: ROOT, stdio: "pipe" });
+});
 
 const newRootKey = () => randomBytes(32).toString("base64");
 const dataDir = () => process.env.DATA_DIR!;
@@ -95,16 +67,18 @@ describeEachProvider("admin CLI", (provider) => {
     expect(badUrlJson.code, badUrlJson.stderr + badUrlJson.stdout).toBe(1);
     expect(badUrlJson.json.error.code).toBe("CONFIG");
     expect(short.code, short.stderr).toBe(1);
-    expect(short.json.error).toEqual({ code: "INVALID_REQUEST", message: "--password: Use at least 10 characters." });
+    expect(short.json.error).toEqual({ code: "INVALID_REQUEST", message: "--password: Use at least 12 characters." });
     expect(noYes.code, noYes.stderr).toBe(2);
     expect(noYes.json.error.message).toContain("add --yes to confirm");
   });
 
+  // About twenty CLI processes, a few at a time: 120 s leaves room for a slow, shared machine.
   it("creates accounts, a project, stores and a server key whose token is printed once and works", async () => {
     const password = "correct horse battery staple";
     const alice = await cli(["user", "create", "--email", "Alice@Example.com", "--password-stdin", "--json"], { input: `${password}\n` });
     expect(alice.code, alice.stderr + alice.stdout).toBe(0);
-    expect(alice.json.user).toMatchObject({ email: "alice@example.com", isAdmin: true });
+    // The first account is not an admin by itself any more (only --admin or the setup link).
+    expect(alice.json.user).toMatchObject({ email: "alice@example.com", isAdmin: false });
     expect(alice.stdout + alice.stderr).not.toContain(password);
     const stored = await getDb().user.findUnique({ where: { email: "alice@example.com" } });
     expect(stored?.passwordHash).toMatch(/^scrypt\$/);
@@ -138,10 +112,19 @@ describeEachProvider("admin CLI", (provider) => {
     const token: string = created.json.token;
     expect(token).toMatch(TOKEN_PATTERN);
     const grant = await authenticate(`Bearer ${token}`);
-    expect(grant).toMatchObject({ keyId: created.json.key.id, projectId, readOnly: true });
+    expect(grant).toMatchObject({ keyId: created.json.key.id, projectId, readOnly: true, audit: false });
     expect([...grant.stores!]).toEqual(["s1"]);
+    // The audit permission: read-only keys lack it unless granted; the CLI is the actor.
+    const auditor = await cli(["key", "create", "--project", "Acme", "--name", "auditor", "--read-only", "--audit", "--json"]);
+    expect(auditor.json.key).toMatchObject({ readOnly: true, audit: true });
+    expect((await cli(["key", "create", "--project", "Acme", "--name", "x", "--audit", "--no-audit", "--json"])).json.error.code).toBe("USAGE");
+    const made = await getDb().auditEvent.findFirst({ where: { action: "server_key.create", target: { startsWith: auditor.json.key.id } } });
+    expect(made).toMatchObject({ actorType: "cli", actorId: "cli", projectId, target: `${auditor.json.key.id} (read+audit)` });
+    await cli(["key", "revoke", "--project", "Acme", "--id", auditor.json.key.id, "--json"]);
     const row = await getDb().serverKey.findUnique({ where: { id: created.json.key.id } });
-    expect(row?.tokenHash).toBe(createHash("sha256").update(token).digest("hex"));
+    // Stored keyed by the root key (docs/formats.md), never the plain SHA-256.
+    expect(row?.tokenHash).toMatch(/^k1:[0-9a-f]{64}$/);
+    expect(row?.tokenHash).not.toContain(createHash("sha256").update(token).digest("hex"));
 
     const [keys, keysText, projects, stores, typo] = await Promise.all([
       cli(["key", "list", "--project", "Acme", "--json"]),
@@ -150,7 +133,10 @@ describeEachProvider("admin CLI", (provider) => {
       cli(["store", "list", "--project", "Acme"]),
       cli(["key", "create", "--project", "Acme", "--name", "x", "--stores", "s1,nope", "--json"]),
     ]);
-    expect(keys.json.keys).toEqual([expect.objectContaining({ name: "ci", displayPrefix: token.slice(0, 10), stores: ["s1"], revokedAt: null })]);
+    expect(keys.json.keys).toEqual([
+      expect.objectContaining({ name: "auditor", audit: true, revokedAt: expect.any(String) }),
+      expect.objectContaining({ name: "ci", displayPrefix: token.slice(0, 10), stores: ["s1"], revokedAt: null }),
+    ]);
     for (const out of [keys, keysText]) expect(out.stdout).not.toContain(token);
     expect(keysText.stdout).toMatch(/^ID\s+NAME\s+PREFIX/);
     expect(projects.json.projects).toEqual([expect.objectContaining({ id: projectId, name: "Acme", owners: ["alice@example.com"], storeCount: 2 })]);
@@ -162,6 +148,24 @@ describeEachProvider("admin CLI", (provider) => {
     expect(revoked.json).toMatchObject({ revoked: true });
     expect((await getDb().serverKey.findUnique({ where: { id: created.json.key.id } }))?.revokedAt).not.toBeNull();
 
+    // store show: live entries per secret generation.
+    await createStore(projectId, { storeId: "gens", displayName: "Generations" }, TEST_ACTOR);
+    await putEntry(projectId, "gens", keyHash(), { value: "v2.a", expiresAt: null, generation: "uuYKpKNK" });
+    await putEntry(projectId, "gens", keyHash(), { value: "v2.b", expiresAt: null, generation: "uuYKpKNK" });
+    await putEntry(projectId, "gens", keyHash(), { value: "v1.c", expiresAt: null });
+    const [shown, shownText, noStore] = await Promise.all([
+      cli(["store", "show", "--project", "Acme", "--id", "gens", "--json"]),
+      cli(["store", "show", "--project", projectId, "--id", "gens"]),
+      cli(["store", "show", "--project", "Acme", "--id", "nope", "--json"]),
+    ]);
+    expect(shown.code, shown.stderr + shown.stdout).toBe(0);
+    expect(shown.json.store).toMatchObject({ id: "gens", entryCount: 3, generations: [{ id: "uuYKpKNK", entryCount: 2 }, { id: null, entryCount: 1 }] });
+    expect(shownText.stdout).toContain("3 live entries");
+    expect(shownText.stdout).toMatch(/GENERATION\s+ENTRIES\nuuYKpKNK\s+2\nunknown\s+1/);
+    expect(noStore.code).toBe(1);
+    expect(noStore.json.error).toEqual({ code: "STORE_NOT_FOUND", message: 'no store "nope" in project "Acme"' });
+    await deleteStore(projectId, "gens", TEST_ACTOR); // the tests below count every entry
+
     // s2 holds an entry: deleting needs --yes and erases it.
     await putEntry(projectId, "s2", keyHash(), { value: "v", expiresAt: null });
     const deleted = await cli(["store", "delete", "--project", "Acme", "--id", "s2", "--yes", "--json"]);
@@ -171,7 +175,7 @@ describeEachProvider("admin CLI", (provider) => {
     await cli(["project", "create", "--name", "Acme", "--owner", "bob@example.com"]);
     const ambiguous = await cli(["store", "list", "--project", "Acme", "--json"]);
     expect(ambiguous.json.error.code).toBe("CONFLICT");
-  });
+  }, 180_000); // a dozen CLI processes, each several seconds on a loaded machine
 
   it("root-key rotate: the new key reads everything, the old key fails with one line, an interrupted rotation resumes", async () => {
     const { projectId, values } = state;

@@ -1,32 +1,18 @@
 // Same-origin only: the dashboard's JSON routes answer requests from the
-// dashboard's own pages and nothing else. A browser always sends Origin on
-// a cross-site request and on any same-origin non-GET fetch; a mutation
-// without it is refused. Together with the required application/json body
-// (which a plain HTML form cannot send) this stops CSRF without tokens.
+// dashboard's own pages and nothing else. The Origin must be the public URL
+// (PUBLIC_URL or NEXTAUTH_URL) when one is set, never just whatever Host
+// the request names (a DNS-rebinding page controls that). A browser always
+// sends Origin on a cross-site request and on any same-origin non-GET
+// fetch; a mutation without it is refused. Together with the required
+// application/json body (which a plain HTML form cannot send) this stops
+// CSRF without tokens. lib/net/public-url.ts holds the rules.
 import "server-only";
 import { VaultError } from "@/lib/vault/errors";
-
-function allowedHosts(req: Request): Set<string> {
-  const hosts = new Set<string>();
-  const host = req.headers.get("host");
-  if (host) hosts.add(host.toLowerCase());
-  try {
-    hosts.add(new URL(req.url).host.toLowerCase());
-  } catch {
-    // Relative URLs do not happen in route handlers; nothing to add.
-  }
-  const configured = process.env.NEXTAUTH_URL;
-  if (configured) {
-    try {
-      hosts.add(new URL(configured).host.toLowerCase());
-    } catch {
-      // An unparsable NEXTAUTH_URL adds nothing; next-auth reports it.
-    }
-  }
-  return hosts;
-}
+import { hostAllowed, originAllowed } from "@/lib/net/public-url";
 
 export function checkSameOrigin(req: Request): void {
+  const host = req.headers.get("host");
+  if (!hostAllowed(host)) throw new VaultError("FORBIDDEN", "This dashboard does not answer for that host name.");
   const origin = req.headers.get("origin");
   const fetchSite = req.headers.get("sec-fetch-site");
   const mutation = req.method !== "GET" && req.method !== "HEAD";
@@ -37,11 +23,5 @@ export function checkSameOrigin(req: Request): void {
     if (mutation) throw new VaultError("FORBIDDEN", "Missing Origin header.");
     return;
   }
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host.toLowerCase();
-  } catch {
-    throw new VaultError("FORBIDDEN", "Cross-site requests are not allowed.");
-  }
-  if (!allowedHosts(req).has(originHost)) throw new VaultError("FORBIDDEN", "Cross-site requests are not allowed.");
+  if (!originAllowed(origin, host)) throw new VaultError("FORBIDDEN", "Cross-site requests are not allowed.");
 }

@@ -4,7 +4,7 @@
 // gets 403 on owner actions.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { describeEachProvider } from "@/test/providers";
-import { call, makeUser, signInAs } from "./testing";
+import { addMembership, call, makeUser, signInAs } from "./testing";
 import * as projects from "@/app/api/dashboard/projects/route";
 import * as project from "@/app/api/dashboard/projects/[projectId]/route";
 import * as members from "@/app/api/dashboard/projects/[projectId]/members/route";
@@ -87,19 +87,10 @@ describeEachProvider("dashboard project routes", () => {
   });
 
   describe("GET/POST /projects/{projectId}/members and PATCH/DELETE .../members/{userId}", () => {
-    it("owners add existing accounts by email; unknown and duplicate emails are refused with a field message", async () => {
-      signInAs(owner.id);
-      const added = await call(members.POST, { method: "POST", params: { projectId }, body: { email: teammate.email.toUpperCase(), role: "member" } });
-      expect(added.status).toBe(201);
-      expect(added.body.member).toMatchObject({ userId: teammate.id, role: "member" });
-      const again = await call(members.POST, { method: "POST", params: { projectId }, body: { email: teammate.email, role: "member" } });
-      expect(again.status).toBe(409);
-      expect(again.body.error.details[0].path).toBe("email");
-      const unknown = await call(members.POST, { method: "POST", params: { projectId }, body: { email: "nobody@example.com", role: "owner" } });
-      expect(unknown.status).toBe(404);
-      expect(unknown.body.error.details[0]).toMatchObject({ path: "email" });
-      const bad = await call(members.POST, { method: "POST", params: { projectId }, body: { email: "not-an-email", role: "admin" } });
-      expect(bad.status).toBe(400);
+    it("nobody is added by email alone: the members route has no POST (invitations do that)", async () => {
+      expect("POST" in members).toBe(false);
+      // Invitations have their own tests (lib/projects/invitations.int.test.ts).
+      await addMembership(projectId, teammate.id);
     });
 
     it("members view but get 403 on owner actions; outsiders get 404 everywhere", async () => {
@@ -111,7 +102,6 @@ describeEachProvider("dashboard project routes", () => {
       const forbidden = [
         await call(project.PATCH, { method: "PATCH", params: { projectId }, body: { name: "Mine" } }),
         await call(project.DELETE, { method: "DELETE", params: { projectId }, body: { confirmName: "Acme prod" } }),
-        await call(members.POST, { method: "POST", params: { projectId }, body: { email: outsider.email, role: "owner" } }),
         await call(member.PATCH, { method: "PATCH", params: { projectId, userId: teammate.id }, body: { role: "owner" } }),
         await call(member.DELETE, { method: "DELETE", params: { projectId, userId: owner.id } }),
       ];
@@ -122,7 +112,6 @@ describeEachProvider("dashboard project routes", () => {
       signInAs(outsider.id);
       const hidden = [
         await call(members.GET, { params: { projectId } }),
-        await call(members.POST, { method: "POST", params: { projectId }, body: { email: outsider.email, role: "owner" } }),
         await call(member.PATCH, { method: "PATCH", params: { projectId, userId: teammate.id }, body: { role: "member" } }),
         await call(member.DELETE, { method: "DELETE", params: { projectId, userId: teammate.id } }),
       ];

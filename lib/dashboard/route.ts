@@ -1,17 +1,21 @@
 // The one wrapper every dashboard route handler goes through: same-origin
-// check (CSRF), JSON content type and size cap on mutations, session,
-// project role, zod validation of params and body, error mapping and
+// check (CSRF), session, JSON content type and a streaming size cap on
+// mutations (the request core, lib/http), project role, zod validation of params and body, error mapping and
 // headers. A route file declares its options and calls one service.
 import "server-only";
 import { z } from "zod";
-import { errorResponse } from "@/lib/api/errors";
+import { errorResult, fromWebRequest, jsonResult, toWebResponse } from "@/lib/http/core";
+import { parseJsonBytes, requireJsonType } from "@/lib/http/body";
+import { findMalformed, NOT_WELL_FORMED } from "@/lib/well-formed";
 import { VaultError } from "@/lib/vault/errors";
 import { requireAdmin, requireProjectRole, requireUser, type SessionUser } from "@/lib/auth/session";
 import type { Role } from "./schemas";
 import { checkSameOrigin } from "./origin";
 
-const MAX_BODY_BYTES = 64 * 1024;
-const NO_STORE = { "Cache-Control": "no-store" } as const;
+/** Dashboard bodies are small forms. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
 type Auth = "none" | "user" | "admin";
 
@@ -32,14 +36,12 @@ type Context<P extends z.ZodType, B extends z.ZodType, A extends Auth> = {
   role: Role | null;
 };
 
-type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
-
 export function json(data: unknown, status = 200): Response {
-  return Response.json(data, { status, headers: NO_STORE });
+  return toWebResponse(jsonResult(data, status));
 }
 
-/** The vault's one error mapping (lib/api/errors.ts): VaultError codes, zod issues, else a bare 500. */
-export const errorJson = errorResponse;
+/** The one error mapping of the app (lib/http/core.ts). */
+export const errorJson = (error: unknown): Response => toWebResponse(errorResult(error));
 
 function invalid(error: z.ZodError, where: "body" | "params"): VaultError {
   const details = error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
@@ -48,21 +50,15 @@ function invalid(error: z.ZodError, where: "body" | "params"): VaultError {
   return where === "params" ? new VaultError("NOT_FOUND", message) : new VaultError("INVALID_REQUEST", message, details);
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new VaultError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
-  }
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) throw new VaultError("VALUE_TOO_LARGE", "The request body is too large.");
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new VaultError("VALUE_TOO_LARGE", "The request body is too large.");
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new VaultError("INVALID_REQUEST", "The body is not valid JSON.");
-  }
+/** A mutation's JSON body through the request core: streamed with a cap, then parsed. */
+async function readMutationBody(req: Request): Promise<unknown> {
+  const core = fromWebRequest(req);
+  requireJsonType(core.header("content-type"), "Send the body as application/json.");
+  const value = parseJsonBytes(await core.body(MAX_BODY_BYTES), { utf8: "The body is not valid UTF-8.", json: "The body is not valid JSON." });
+  // A lone surrogate would be stored as U+FFFD, changing what was typed.
+  const malformed = findMalformed(value);
+  if (malformed !== null) throw new VaultError("INVALID_REQUEST", `${malformed}: ${NOT_WELL_FORMED}.`, [{ path: malformed, message: NOT_WELL_FORMED }]);
+  return value ?? {};
 }
 
 export function dashboardRoute<
@@ -73,13 +69,15 @@ export function dashboardRoute<
   return async (req: Request, route: RouteContext): Promise<Response> => {
     try {
       checkSameOrigin(req);
-      const mutation = req.method !== "GET" && req.method !== "HEAD";
-      const raw = mutation ? await readJson(req) : undefined;
-
+      // Who is asking comes before the body: an anonymous upload to a
+      // route that needs a session costs nothing but this check.
       const auth = options.auth ?? "user";
       let user: SessionUser | null = null;
       if (auth === "user") user = await requireUser();
       if (auth === "admin") user = await requireAdmin();
+
+      const mutation = req.method !== "GET" && req.method !== "HEAD";
+      const raw = mutation ? await readMutationBody(req) : undefined;
 
       const rawParams = route?.params ? await route.params : {};
       const params = options.params ? options.params.safeParse(rawParams) : { success: true as const, data: {} };

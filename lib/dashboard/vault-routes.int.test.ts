@@ -10,9 +10,8 @@ import { describeEachProvider } from "@/test/providers";
 import { getDb } from "@/lib/db/client";
 import { putEntry } from "@/lib/vault/entries";
 import { clearKeyringCache } from "@/lib/vault/keyring";
-import { call, makeUser, signInAs } from "./testing";
+import { addMembership, call, makeUser, signInAs } from "./testing";
 import * as projects from "@/app/api/dashboard/projects/route";
-import * as members from "@/app/api/dashboard/projects/[projectId]/members/route";
 import * as stores from "@/app/api/dashboard/projects/[projectId]/stores/route";
 import * as store from "@/app/api/dashboard/projects/[projectId]/stores/[storeId]/route";
 import * as keys from "@/app/api/dashboard/projects/[projectId]/server-keys/route";
@@ -20,6 +19,7 @@ import * as key from "@/app/api/dashboard/projects/[projectId]/server-keys/[keyI
 import * as masterKeys from "@/app/api/dashboard/admin/master-keys/route";
 import * as rotate from "@/app/api/dashboard/admin/master-keys/rotate/route";
 import * as rewrap from "@/app/api/dashboard/admin/master-keys/rewrap/route";
+import * as retire from "@/app/api/dashboard/admin/master-keys/retire/route";
 
 vi.mock("next-auth", async (importOriginal) => {
   const { currentSession } = await import("./testing");
@@ -46,7 +46,7 @@ describeEachProvider("dashboard vault routes", () => {
     outsider = await makeUser();
     signInAs(owner.id);
     projectId = (await call(projects.POST, { method: "POST", body: { name: "P" } })).body.project.id;
-    await call(members.POST, { method: "POST", params: { projectId }, body: { email: viewer.email, role: "member" } });
+    await addMembership(projectId, viewer.id);
     signInAs(outsider.id);
     otherProjectId = (await call(projects.POST, { method: "POST", body: { name: "Other" } })).body.project.id;
   });
@@ -64,6 +64,13 @@ describeEachProvider("dashboard vault routes", () => {
       const dup = await call(stores.POST, { method: "POST", params: { projectId }, body: { storeId: "oauth-tokens", displayName: "Again" } });
       expect(dup.status).toBe(409);
       expect(dup.body.error.code).toBe("STORE_EXISTS");
+      // Unique without regard to case, said in the field's message; the id stays as created.
+      const upper = await call(stores.POST, { method: "POST", params: { projectId }, body: { storeId: "OAuth-Tokens", displayName: "Again" } });
+      expect(upper.status).toBe(409);
+      expect(upper.body.error.code).toBe("STORE_EXISTS");
+      expect(upper.body.error.details).toEqual([{ path: "storeId", message: expect.stringMatching(/"oauth-tokens".*without regard to case/) }]);
+      expect((await call(store.GET, { params: { projectId, storeId: "oauth-tokens" } })).status).toBe(200);
+      expect((await call(store.GET, { params: { projectId, storeId: "OAuth-Tokens" } })).status).toBe(404);
       const bad = await call(stores.POST, { method: "POST", params: { projectId }, body: { storeId: "-bad", displayName: "" } });
       expect(bad.status).toBe(400);
       expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["displayName", "storeId"]);
@@ -84,14 +91,25 @@ describeEachProvider("dashboard vault routes", () => {
   });
 
   describe("GET/DELETE /projects/{projectId}/stores/{storeId}", () => {
-    it("shows the entry count and 30 days of activity", async () => {
-      for (const k of [hash(), hash(), hash()]) await putEntry(projectId, "oauth-tokens", k, { value: "ciphertext", expiresAt: null });
+    it("shows the entry count, the counts per secret generation and 30 days of activity", async () => {
+      for (const k of [hash(), hash()]) await putEntry(projectId, "oauth-tokens", k, { value: "ciphertext", expiresAt: null, generation: "uuYKpKNK" });
+      await putEntry(projectId, "oauth-tokens", hash(), { value: "ciphertext", expiresAt: null });
       signInAs(viewer.id);
       const res = await call(store.GET, { params: { projectId, storeId: "oauth-tokens" } });
       expect(res.status).toBe(200);
       expect(res.body.store.entryCount).toBe(3);
+      expect(res.body.store.generations).toEqual([{ id: "uuYKpKNK", entryCount: 2 }, { id: null, entryCount: 1 }]);
       expect(res.body.activity).toHaveLength(30);
       expect(Object.keys(res.body.activity[0]).sort()).toEqual(["day", "deletes", "misses", "reads", "writes"]);
+      // 7, 30 or 90 days, ending today (UTC); anything else is refused.
+      for (const days of [7, 90]) {
+        const r = await call(store.GET, { params: { projectId, storeId: "oauth-tokens" }, path: `/api/dashboard/x?days=${days}` });
+        expect(r.body.activity).toHaveLength(days);
+        expect(r.body.activity.at(-1).day).toBe(new Date().toISOString().slice(0, 10));
+      }
+      const bad = await call(store.GET, { params: { projectId, storeId: "oauth-tokens" }, path: "/api/dashboard/x?days=365" });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details[0].path).toBe("days");
       signInAs(outsider.id);
       expect((await call(store.GET, { params: { projectId, storeId: "oauth-tokens" } })).status).toBe(404);
       expect((await call(store.DELETE, { method: "DELETE", params: { projectId, storeId: "oauth-tokens" }, body: { confirmStoreId: "oauth-tokens" } })).status).toBe(404);
@@ -161,6 +179,7 @@ describeEachProvider("dashboard vault routes", () => {
       expect((await call(masterKeys.GET)).status).toBe(404);
       expect((await call(rotate.POST, { method: "POST" })).status).toBe(404);
       expect((await call(rewrap.GET)).status).toBe(404);
+      expect((await call(retire.POST, { method: "POST", body: { version: 1 } })).status).toBe(404);
       signInAs(null);
       expect((await call(masterKeys.GET)).status).toBe(401);
     });
@@ -176,9 +195,23 @@ describeEachProvider("dashboard vault routes", () => {
       expect(rotated.body.version).toBe((primary?.version ?? 0) + 1);
       const status = await call(rewrap.GET);
       expect(status.status).toBe(200);
-      expect(["idle", "running", "done", "failed"]).toContain(status.body.rewrap.state);
+      expect(["idle", "running", "retiring", "stalled", "done", "failed"]).toContain(status.body.rewrap.state);
+      expect(status.body.rewrap).toMatchObject({ quarantine: { total: 0, unconfirmed: 0 }, awaitingConfirmation: expect.any(Array) });
       const after = await call(masterKeys.GET);
       expect(after.body.keys.find((k: { state: string }) => k.state === "primary").version).toBe(rotated.body.version);
+      expect(after.body.quarantine).toEqual([]);
+      expect(after.body.nextRotation).toMatchObject({ primaryVersion: rotated.body.version, byAgeAt: expect.any(String) });
+    });
+
+    it("retire: refuses the primary, an unknown version and a bad body, in the contract's shape", async () => {
+      signInAs(owner.id);
+      const primary = (await call(masterKeys.GET)).body.keys.find((k: { state: string }) => k.state === "primary").version;
+      const self = await call(retire.POST, { method: "POST", body: { version: primary } });
+      expect(self.status).toBe(409);
+      expect(self.body.error.code).toBe("CONFLICT");
+      expect((await call(retire.POST, { method: "POST", body: { version: 9999 } })).body.error.code).toBe("NOT_FOUND");
+      expect((await call(retire.POST, { method: "POST", body: { version: "1" } })).status).toBe(400);
+      expect((await call(retire.POST, { method: "POST", body: { version: 1, extra: true } })).status).toBe(400);
     });
   });
 });

@@ -17,7 +17,7 @@ const poolSize = () => Number(process.env.DATABASE_POOL_SIZE) || 10;
 function createDb(target: DatabaseTarget, h: DbHolder): Db {
   if (target.provider === "sqlite") {
     const factory = new PrismaBetterSQLite3({ url: target.file, timeout: 15_000 });
-    const adapter = gateSqliteAdapter(factory, (connected) => (h.sqlite = connected));
+    const adapter = gateSqliteAdapter(factory, (connected) => (h.sqlite = connected), target.file);
     return new SqliteClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: target.url, max: poolSize(), connectionTimeoutMillis: 10_000 });
@@ -63,6 +63,9 @@ export function getPgPool(): pg.Pool {
 /** For tests and the CLI: close the cached client so a new one can be made. */
 export async function closeDb(): Promise<void> {
   const h = holder.__dataVaultDb;
+  // Move the WAL into the database file first, so a stopped instance leaves
+  // one self-contained file (closing the last connection removes the WAL).
+  if (h?.sqlite) await h.sqlite.runExclusive((c) => c.pragma("wal_checkpoint(TRUNCATE)"));
   if (h?.db) await h.db.$disconnect();
   if (h?.pool) await h.pool.end();
   holder.__dataVaultDb = {};

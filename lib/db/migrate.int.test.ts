@@ -2,16 +2,21 @@
 // when instances start together, atomic when one fails, and they forward an
 // older database without losing its rows. The tables they create match the
 // Prisma models column for column.
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "./database-url";
 import { migrate, loadMigrations, migrationsDir } from "./migrate";
 import { createTestDatabase, postgresReachable, type Provider } from "@/test/providers";
+
+// The compiled db:migrate (dist/cli/migrate.mjs), as `npm run db:migrate` runs it.
+beforeAll(() => {
+  execFileSync(process.execPath, ["scripts/build-cli.mjs", "--if-stale"], { stdio: "pipe" });
+});
 
 const drops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -42,6 +47,25 @@ async function query(target: ReturnType<typeof parseDatabaseUrl>, sql: string): 
   }
 }
 
+async function exec(target: ReturnType<typeof parseDatabaseUrl>, sql: string): Promise<void> {
+  if (target.provider === "sqlite") {
+    const db = new Database(target.file);
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const c = new pg.Client({ connectionString: target.url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
 /** A copy of the real migrations plus extra ones, in a scratch project root. */
 function scratchRoot(provider: Provider, extra: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), "dv-mig-"));
@@ -66,7 +90,7 @@ function modelColumns(): Map<string, string[]> {
       .filter((l) => l && !l.startsWith("//") && !l.startsWith("@@"))
       .map((l) => l.split(/\s+/))
       // Scalar fields are columns; relation fields (another model's name) are not.
-      .filter(([, type]) => ["String", "Int", "Boolean", "DateTime", "Bytes", "String?", "Int?", "DateTime?", "Bytes?", "Boolean?"].includes(type ?? ""))
+      .filter(([, type]) => ["String", "Int", "Boolean", "DateTime", "Bytes", "String?", "Int?", "DateTime?", "Bytes?", "Boolean?", "Float", "Float?"].includes(type ?? ""))
       .map(([name]) => name!);
     models.set(m[1]!, fields.sort());
   }
@@ -103,13 +127,11 @@ for (const provider of ["sqlite", "postgres"] as const) {
       const target = await freshTarget(provider);
       const results = await Promise.all(
         Array.from({ length: 4 }, () =>
-          // Separate processes, as separate app instances would be.
-          new Promise<number>((resolve) => {
-            const r = spawnSync("npx", ["tsx", "scripts/migrate.ts"], {
-              env: { ...process.env, DATABASE_URL: target.url },
-              encoding: "utf8",
-            });
-            resolve(r.status ?? -1);
+          // Separate processes, as separate app instances would be, running at once.
+          new Promise<number>((resolve, reject) => {
+            const child = spawn(process.execPath, ["dist/cli/migrate.mjs"], { env: { ...process.env, DATABASE_URL: target.url }, stdio: "ignore" });
+            child.on("error", reject);
+            child.on("exit", (code) => resolve(code ?? -1));
           }),
         ),
       );
@@ -150,6 +172,31 @@ for (const provider of ["sqlite", "postgres"] as const) {
       expect(await query(target, `SELECT name, color FROM "Project"`)).toEqual([{ name: "old data", color: "blue" }]);
     });
 
+    run("0004: store ids unique without regard to case; older case duplicates keep working outside the index", async () => {
+      const target = await freshTarget(provider);
+      const seedId = "0003_zzz_seed_case_duplicates";
+      const seed = `INSERT INTO "Project" ("id","name","updatedAt") VALUES ('p1','P', CURRENT_TIMESTAMP);
+INSERT INTO "Store" ("id","projectId","storeId","displayName","createdAt") VALUES ('s1','p1','oauth-tokens','a', '2024-01-01 00:00:00');
+INSERT INTO "Store" ("id","projectId","storeId","displayName","createdAt") VALUES ('s2','p1','OAuth-Tokens','b', '2024-02-01 00:00:00');
+INSERT INTO "Store" ("id","projectId","storeId","displayName","createdAt") VALUES ('s3','p1','other','c', '2024-03-01 00:00:00');`;
+      // The database as it was before 0004, holding a case duplicate.
+      const before = scratchRoot(provider, { [seedId]: seed });
+      const dir = migrationsDir(provider, before);
+      for (const m of loadMigrations(dir)) if (m.id >= "0004") rmSync(path.join(dir, m.id), { recursive: true });
+      await migrate(target, before);
+      const r = await migrate(target, scratchRoot(provider, { [seedId]: seed }));
+      expect(r.applied).toContain("0004_store_id_case_insensitive");
+      const rows = await query(target, `SELECT "id", "caseDuplicate" FROM "Store" ORDER BY "id"`);
+      expect(rows.map((row) => [row.id, Boolean(row.caseDuplicate)])).toEqual([["s1", false], ["s2", true], ["s3", false]]);
+      // New rows are held to the rule by the database itself.
+      const insert = (id: string, storeId: string) =>
+        exec(target, `INSERT INTO "Store" ("id","projectId","storeId","displayName") VALUES ('${id}','p1','${storeId}','x')`);
+      await expect(insert("s4", "OAUTH-TOKENS")).rejects.toThrow(/unique/i);
+      await expect(insert("s5", "Other")).rejects.toThrow(/unique/i);
+      await insert("s6", "third");
+      await expect(insert("s7", "THIRD")).rejects.toThrow(/unique/i);
+    });
+
     run("refuses a database written by a newer version, and an edited migration", async () => {
       const target = await freshTarget(provider);
       await migrate(target, scratchRoot(provider, { "0999_future": `SELECT 1;` }));
@@ -163,7 +210,7 @@ for (const provider of ["sqlite", "postgres"] as const) {
 
 describe("start-up errors", () => {
   const start = (env: Record<string, string>) =>
-    spawnSync("npx", ["tsx", "scripts/migrate.ts"], { env: { ...process.env, ...env }, encoding: "utf8" });
+    spawnSync(process.execPath, ["dist/cli/migrate.mjs"], { env: { ...process.env, ...env }, encoding: "utf8" });
 
   it("an unknown scheme stops with one line naming DATABASE_URL", () => {
     const r = start({ DATABASE_URL: "mysql://root:s3cret@127.0.0.1/x" });

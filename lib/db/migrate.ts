@@ -1,5 +1,7 @@
 // Applies the committed SQL migrations in prisma/<provider>/migrations, each
-// exactly once and inside its own transaction, recording what ran.
+// exactly once and inside its own transaction, recording what ran. A
+// migration may have a step in code (migration-steps.ts) that runs in the
+// same transaction.
 //
 // Hand-written because the Prisma CLI cannot migrate PostgreSQL offline
 // (prisma/orm#27403), and so that the app applies its own migrations on
@@ -7,11 +9,13 @@
 // serialises instances that start together; on SQLite `BEGIN IMMEDIATE`
 // takes the database's write lock before anything is read.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, existsSync } from "node:fs";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { ConfigError, type DatabaseTarget } from "./database-url";
+import { MIGRATION_STEPS } from "./migration-steps";
+import { prepareSqliteFiles } from "./file-modes";
 
 export type Migration = { id: string; sql: string; checksum: string };
 export type MigrateResult = { applied: string[]; alreadyApplied: number };
@@ -57,11 +61,10 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_vault_migrations" (
 )`;
 
 export function migrateSqlite(file: string, migrations: Migration[]): MigrateResult {
-  const dir = path.dirname(file);
   try {
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    prepareSqliteFiles(file);
   } catch (error) {
-    throw new ConfigError(`DATABASE_URL: cannot create the folder for ${file} (${(error as NodeJS.ErrnoException).code})`);
+    throw new ConfigError(`DATABASE_URL: cannot create or secure ${file} or its folder (${(error as NodeJS.ErrnoException).code})`);
   }
   let db: Database.Database;
   try {
@@ -85,6 +88,7 @@ export function migrateSqlite(file: string, migrations: Migration[]): MigrateRes
           return result;
         }
         db.exec(next.sql);
+        MIGRATION_STEPS[next.id]?.sqlite(db);
         db.prepare(`INSERT INTO "_vault_migrations" (id, checksum, applied_at) VALUES (?, ?, ?)`).run(
           next.id,
           next.checksum,
@@ -128,6 +132,7 @@ export async function migratePostgres(url: string, display: string, migrations: 
           return result;
         }
         await client.query(next.sql);
+        await MIGRATION_STEPS[next.id]?.postgres(client);
         await client.query(`INSERT INTO "_vault_migrations" (id, checksum, applied_at) VALUES ($1, $2, $3)`, [
           next.id,
           next.checksum,

@@ -1,15 +1,21 @@
-// Project members: owners add existing accounts by email and change roles;
-// a project always keeps at least one owner (checked in the same
-// transaction as the change).
+// Project members. Nobody is added by email directly: owners invite
+// (lib/projects/invitations.ts) and the invitee accepts. Owners change
+// roles and remove members; a project always keeps at least one owner.
+// Every change locks the project row first and re-checks, inside the lock,
+// that the actor is still an owner and that another owner remains, so two
+// owners demoting or removing each other at once cannot both succeed.
 import "server-only";
 import { getDb, type Tx } from "@/lib/db/client";
+import { withTransaction } from "@/lib/db/tx";
 import { VaultError } from "@/lib/vault/errors";
 import type { Role } from "@/lib/dashboard/schemas";
 import type { MemberView } from "@/lib/dashboard/types";
+import { recordSecurityEvent } from "@/lib/auth/security-events";
+import { lockProject } from "./lock";
 
 export type { MemberView };
 
-type Actor = { userId: string };
+type Actor = { userId: string; address: string };
 
 const asRole = (role: string): Role => (role === "owner" ? "owner" : "member");
 
@@ -28,26 +34,11 @@ export async function listMembers(projectId: string): Promise<MemberView[]> {
   }));
 }
 
-export async function addMember(projectId: string, input: { email: string; role: Role }, actor: Actor): Promise<MemberView> {
-  return getDb().$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, name: true } });
-    if (!user) {
-      throw new VaultError("NOT_FOUND", "No account uses this email. Ask them to sign up first.", [
-        { path: "email", message: "No account uses this email." },
-      ]);
-    }
-    const existing = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: user.id } } });
-    if (existing) {
-      throw new VaultError("CONFLICT", "This account is already a member.", [
-        { path: "email", message: "Already a member of this project." },
-      ]);
-    }
-    const member = await tx.projectMember.create({ data: { projectId, userId: user.id, role: input.role } });
-    await tx.auditEvent.create({
-      data: { projectId, actorUserId: actor.userId, action: "member.add", target: `${user.email}:${input.role}` },
-    });
-    return { userId: user.id, email: user.email, name: user.name, role: input.role, addedAt: member.createdAt.toISOString() };
-  });
+/** Inside the lock: the actor is (still) an owner of the project. */
+export async function assertOwner(tx: Tx, projectId: string, userId: string): Promise<void> {
+  const membership = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } }, select: { role: true } });
+  if (!membership) throw new VaultError("PROJECT_NOT_FOUND", "Project not found.");
+  if (membership.role !== "owner") throw new VaultError("FORBIDDEN", "Only project owners can do this.");
 }
 
 async function assertKeepsAnOwner(tx: Tx, projectId: string, userId: string): Promise<void> {
@@ -56,28 +47,47 @@ async function assertKeepsAnOwner(tx: Tx, projectId: string, userId: string): Pr
 }
 
 async function findMember(tx: Tx, projectId: string, userId: string) {
-  const member = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } } });
+  const member = await tx.projectMember.findUnique({
+    where: { projectId_userId: { projectId, userId } },
+    include: { user: { select: { email: true } } },
+  });
   if (!member) throw new VaultError("NOT_FOUND", "No such member.");
   return member;
 }
 
 export async function updateMemberRole(projectId: string, userId: string, input: { role: Role }, actor: Actor): Promise<void> {
-  await getDb().$transaction(async (tx) => {
+  await withTransaction(async (tx) => {
+    await lockProject(tx, projectId);
+    await assertOwner(tx, projectId, actor.userId);
     const member = await findMember(tx, projectId, userId);
     if (member.role === input.role) return;
     if (member.role === "owner") await assertKeepsAnOwner(tx, projectId, userId);
     await tx.projectMember.update({ where: { projectId_userId: { projectId, userId } }, data: { role: input.role } });
-    await tx.auditEvent.create({
-      data: { projectId, actorUserId: actor.userId, action: "member.role", target: `${userId}:${input.role}` },
+    await recordSecurityEvent(tx, {
+      action: "member.role",
+      actorUserId: actor.userId,
+      projectId,
+      target: member.user.email,
+      address: actor.address,
+      detail: { from: member.role, to: input.role },
     });
   });
 }
 
 export async function removeMember(projectId: string, userId: string, actor: Actor): Promise<void> {
-  await getDb().$transaction(async (tx) => {
+  await withTransaction(async (tx) => {
+    await lockProject(tx, projectId);
+    await assertOwner(tx, projectId, actor.userId);
     const member = await findMember(tx, projectId, userId);
     if (member.role === "owner") await assertKeepsAnOwner(tx, projectId, userId);
     await tx.projectMember.delete({ where: { projectId_userId: { projectId, userId } } });
-    await tx.auditEvent.create({ data: { projectId, actorUserId: actor.userId, action: "member.remove", target: userId } });
+    await recordSecurityEvent(tx, {
+      action: "member.remove",
+      actorUserId: actor.userId,
+      projectId,
+      target: member.user.email,
+      address: actor.address,
+      detail: { role: member.role },
+    });
   });
 }

@@ -3,12 +3,12 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { VaultError } from "@/lib/vault/errors";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { userIdOf, type Actor } from "@/lib/audit/actor";
 import type { Role } from "@/lib/dashboard/schemas";
 import type { ProjectSummary, ProjectView } from "@/lib/dashboard/types";
 
 export type { ProjectSummary, ProjectView };
-
-type Actor = { userId: string };
 
 const asRole = (role: string): Role => (role === "owner" ? "owner" : "member");
 
@@ -52,14 +52,15 @@ export async function getProject(projectId: string, userId: string): Promise<Pro
   };
 }
 
-export async function createProject(input: { name: string }, actor: Actor): Promise<ProjectView> {
+/** The owner is the acting user, or `ownerId` (the CLI creates projects for someone). */
+export async function createProject(input: { name: string; ownerId?: string }, actor: Actor): Promise<ProjectView> {
+  const ownerId = input.ownerId ?? userIdOf(actor);
+  if (!ownerId) throw new VaultError("INVALID_REQUEST", "a project needs an owner");
   const project = await getDb().$transaction(async (tx) => {
     const created = await tx.project.create({
-      data: { name: input.name, members: { create: { userId: actor.userId, role: "owner" } } },
+      data: { name: input.name, members: { create: { userId: ownerId, role: "owner" } } },
     });
-    await tx.auditEvent.create({
-      data: { projectId: created.id, actorUserId: actor.userId, action: "project.create", target: created.name },
-    });
+    await recordAuditEvent({ action: "project.create", actor, projectId: created.id, target: created.name }, { tx });
     return created;
   });
   return {
@@ -77,11 +78,11 @@ export async function renameProject(projectId: string, input: { name: string }, 
   await getDb().$transaction(async (tx) => {
     const { count } = await tx.project.updateMany({ where: { id: projectId }, data: { name: input.name } });
     if (count === 0) throw new VaultError("PROJECT_NOT_FOUND", "Project not found.");
-    await tx.auditEvent.create({
-      data: { projectId, actorUserId: actor.userId, action: "project.rename", target: input.name },
-    });
+    await recordAuditEvent({ action: "project.rename", actor, projectId, target: input.name }, { tx });
   });
-  return getProject(projectId, actor.userId);
+  const userId = userIdOf(actor);
+  if (!userId) throw new VaultError("INVALID_REQUEST", "renaming a project needs a signed-in user");
+  return getProject(projectId, userId);
 }
 
 /** Deletes the project with its stores, entries, server keys and memberships (cascades). */
@@ -95,8 +96,6 @@ export async function deleteProject(projectId: string, input: { confirmName: str
       ]);
     }
     await tx.project.delete({ where: { id: projectId } });
-    await tx.auditEvent.create({
-      data: { projectId, actorUserId: actor.userId, action: "project.delete", target: project.name },
-    });
+    await recordAuditEvent({ action: "project.delete", actor, projectId, target: project.name }, { tx });
   });
 }

@@ -1,12 +1,14 @@
 import "server-only";
 // Server keys: created in the dashboard or the CLI, shown once, stored only
-// as a hash, restricted to some stores and/or read-only, revocable.
+// as a hash keyed by the root key (hash.ts), restricted to some stores and/or read-only, revocable.
 import { getDb } from "../db/client";
 import { withTransaction } from "../db/tx";
 import { VaultError } from "../vault/errors";
 import { STORE_ID_PATTERN } from "../vault/ids";
-import type { Actor } from "../vault/keyring";
-import { displayPrefix, hashToken, newToken } from "./token";
+import { recordAuditEvent } from "../audit/record";
+import { userIdOf, type Actor } from "../audit/actor";
+import { displayPrefix, newToken } from "./token";
+import { hashNewToken } from "./hash";
 import { forgetCachedKey } from "./authenticate";
 
 export type ServerKeyView = {
@@ -15,6 +17,8 @@ export type ServerKeyView = {
   displayPrefix: string;
   stores: string[] | null;
   readOnly: boolean;
+  /** May read entries' access logs (the audit permission). */
+  audit: boolean;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -26,6 +30,7 @@ type Row = {
   displayPrefix: string;
   storeScope: string | null;
   readOnly: boolean;
+  audit: boolean;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -42,6 +47,7 @@ function toView(r: Row): ServerKeyView {
     displayPrefix: r.displayPrefix,
     stores: parseScope(r.storeScope),
     readOnly: r.readOnly,
+    audit: r.audit,
     createdAt: r.createdAt.toISOString(),
     lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
     revokedAt: r.revokedAt?.toISOString() ?? null,
@@ -50,7 +56,8 @@ function toView(r: Row): ServerKeyView {
 
 export async function createServerKey(
   projectId: string,
-  input: { name: string; stores: string[] | null; readOnly: boolean },
+  /** audit: may read access logs; default: read-write keys yes, read-only keys no. */
+  input: { name: string; stores: string[] | null; readOnly: boolean; audit?: boolean },
   actor: Actor,
 ): Promise<{ key: ServerKeyView; token: string }> {
   const name = input.name.trim();
@@ -70,16 +77,16 @@ export async function createServerKey(
       data: {
         projectId,
         name,
-        tokenHash: hashToken(token),
+        ...hashNewToken(token),
         displayPrefix: displayPrefix(token),
         storeScope: input.stores === null ? null : JSON.stringify([...new Set(input.stores)].sort()),
         readOnly: input.readOnly,
-        createdById: actor.userId ?? null,
+        audit: input.audit ?? !input.readOnly,
+        createdById: userIdOf(actor),
       },
     });
-    await tx.auditEvent.create({
-      data: { projectId, action: "server_key.create", target: created.id, actorUserId: actor.userId ?? null },
-    });
+    const permissions = [input.readOnly ? "read" : "read-write", ...(created.audit ? ["audit"] : [])].join("+");
+    await recordAuditEvent({ action: "server_key.create", actor, projectId, target: `${created.id} (${permissions})` }, { tx });
     return created;
   });
   return { key: toView(row), token };
@@ -96,7 +103,7 @@ export async function revokeServerKey(projectId: string, keyId: string, actor: A
     if (!key) throw new VaultError("NOT_FOUND", "no such server key in this project");
     if (key.revokedAt) return key.tokenHash;
     await tx.serverKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
-    await tx.auditEvent.create({ data: { projectId, action: "server_key.revoke", target: keyId, actorUserId: actor.userId ?? null } });
+    await recordAuditEvent({ action: "server_key.revoke", actor, projectId, target: keyId }, { tx });
     return key.tokenHash;
   });
   // This instance forgets at once; others within VAULT_KEY_CACHE_SECONDS.

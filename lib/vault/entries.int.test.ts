@@ -2,8 +2,9 @@
 // check-and-set, expiry, batches, counts, store isolation and deletion.
 import { expect, it } from "vitest";
 import { describeEachProvider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
+import { resetConfigForTests } from "@/lib/config";
 import { batchGet, batchSet, deleteEntry, getEntry, purgeExpired, putEntry, reconcileCounts } from "./entries";
 import { createStore, deleteStore, getStore } from "./stores";
 
@@ -76,17 +77,17 @@ describeEachProvider("entries", () => {
     const { project } = await makeProject();
     const { project: other } = await makeProject("other");
     await makeStoreAndKey(project.id, "s1");
-    await createStore(project.id, { storeId: "s2", displayName: "S2" }, {});
-    await createStore(other.id, { storeId: "s1", displayName: "other s1" }, {});
+    await createStore(project.id, { storeId: "s2", displayName: "S2" }, TEST_ACTOR);
+    await createStore(other.id, { storeId: "s1", displayName: "other s1" }, TEST_ACTOR);
     const k = keyHash();
     await putEntry(project.id, "s1", k, { value: "secret-ct", expiresAt: null });
     await expect(getEntry(project.id, "s2", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
     await expect(getEntry(other.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
     await expect(getEntry(other.id, "s2", k)).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
-    await expect(createStore(project.id, { storeId: "s1", displayName: "dup" }, {})).rejects.toMatchObject({ code: "STORE_EXISTS", status: 409 });
-    expect(await deleteStore(project.id, "s1", {})).toEqual({ erasedEntries: 1 });
+    await expect(createStore(project.id, { storeId: "s1", displayName: "dup" }, TEST_ACTOR)).rejects.toMatchObject({ code: "STORE_EXISTS", status: 409 });
+    expect(await deleteStore(project.id, "s1", TEST_ACTOR)).toEqual({ erasedEntries: 1 });
     await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
-    await createStore(project.id, { storeId: "s1", displayName: "again" }, {});
+    await createStore(project.id, { storeId: "s1", displayName: "again" }, TEST_ACTOR);
     await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
     expect((await getStore(project.id, "s1")).entryCount).toBe(0);
     expect(await getDb().entry.count({ where: { keyHash: k } })).toBe(0);
@@ -108,6 +109,35 @@ describeEachProvider("entries", () => {
     const cas = await Promise.allSettled(Array.from({ length: 10 }, () => putEntry(project.id, "s1", k, { value: "x", expiresAt: null, ifVersion: 12 })));
     expect(cas.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await reconcileCounts(false)).toEqual([]);
+  });
+
+  it("a batch answer over the size limit is refused before any blob is read; large ones under it are served", async () => {
+    const saved = { value: process.env.VAULT_MAX_VALUE_SIZE, answer: process.env.VAULT_MAX_BATCH_RESPONSE_BYTES };
+    process.env.VAULT_MAX_VALUE_SIZE = "400000";
+    process.env.VAULT_MAX_BATCH_RESPONSE_BYTES = "1300000"; // about 3 of these values
+    resetConfigForTests();
+    try {
+      const { project } = await makeProject();
+      await makeStoreAndKey(project.id, "s1");
+      const keys = Array.from({ length: 5 }, () => keyHash());
+      await batchSet(project.id, "s1", keys.map((key, i) => ({ key, value: String(i).repeat(400_000), expiresAt: null })));
+      await expect(batchGet(project.id, "s1", keys)).rejects.toMatchObject({ code: "RESPONSE_TOO_LARGE", status: 413 });
+      // Over 1 MiB but under the limit: served (through the limiter).
+      const three = await batchGet(project.id, "s1", keys.slice(0, 3));
+      expect(Object.values(three).map((e) => e?.value.length)).toEqual([400_000, 400_000, 400_000]);
+      // Expired entries do not count toward the answer.
+      await putEntry(project.id, "s1", keys[3]!, { value: "x".repeat(400_000), expiresAt: new Date(Date.now() + 300) });
+      await putEntry(project.id, "s1", keys[4]!, { value: "y".repeat(400_000), expiresAt: new Date(Date.now() + 300) });
+      await new Promise((r) => setTimeout(r, 400));
+      const all = await batchGet(project.id, "s1", keys);
+      expect(Object.values(all).filter((e) => e !== null)).toHaveLength(3);
+    } finally {
+      for (const [name, v] of [["VAULT_MAX_VALUE_SIZE", saved.value], ["VAULT_MAX_BATCH_RESPONSE_BYTES", saved.answer]] as const) {
+        if (v === undefined) delete process.env[name];
+        else process.env[name] = v;
+      }
+      resetConfigForTests();
+    }
   });
 });
 

@@ -7,7 +7,10 @@ import "server-only";
 //
 // SQLite note: inside a Prisma transaction callback only `tx` may be used,
 // never getDb() (the connection gate would wait for the transaction itself).
+import pLimit from "p-limit";
+import { getConfig } from "../config";
 import { getDb } from "../db/client";
+import { processSingleton } from "../singleton";
 import { withTransaction } from "../db/tx";
 import { log } from "../log";
 import { recordActivity } from "./activity";
@@ -22,6 +25,7 @@ import {
 } from "./envelope";
 import { IntegrityError, VaultError } from "./errors";
 import { getMasterKey, getPrimaryKey, recordWraps } from "./keyring";
+import { isWellFormed, NOT_WELL_FORMED } from "../well-formed";
 import { entryRepo, isLive, type StoredRow } from "./entry-repo";
 import type { SealFn } from "./entry-repo/types";
 
@@ -34,6 +38,11 @@ export type EntryView = {
 };
 
 type Primary = { version: number; key: Buffer };
+
+/** Values are stored byte for byte: one that UTF-8 cannot hold unchanged is refused, never altered. */
+function checkValues(values: string[]): void {
+  if (values.some((v) => !isWellFormed(v))) throw new VaultError("INVALID_REQUEST", `value: ${NOT_WELL_FORMED}`);
+}
 
 function sealer(projectId: string, primary: Primary): SealFn {
   return (storeRef, keyHash, version, value) => {
@@ -70,7 +79,8 @@ async function open(projectId: string, row: StoredRow): Promise<string> {
   }
 }
 
-async function toView(projectId: string, row: StoredRow): Promise<EntryView> {
+/** A stored row as the API returns it (decrypting the server layer). */
+export async function toView(projectId: string, row: StoredRow): Promise<EntryView> {
   return {
     value: await open(projectId, row),
     version: row.version,
@@ -91,7 +101,17 @@ export async function getEntry(projectId: string, storeId: string, keyHash: stri
   throw new VaultError("ENTRY_NOT_FOUND", "no entry under that key hash");
 }
 
-export type PutInput = { value: string; expiresAt: Date | null; ifVersion?: number };
+export type PutInput = {
+  value: string;
+  expiresAt: Date | null;
+  ifVersion?: number;
+  /** The SDK's secret-generation id; absent or null: unknown. */
+  generation?: string | null;
+  /** A fenced write: refused with LEASE_LOST unless the entry's lease still has this token. */
+  leaseToken?: string;
+  /** With leaseToken: end the lease in the same transaction as the write. */
+  releaseLease?: boolean;
+};
 
 export async function putEntry(
   projectId: string,
@@ -99,8 +119,11 @@ export async function putEntry(
   keyHash: string,
   input: PutInput,
 ): Promise<{ version: number; created: boolean }> {
+  checkValues([input.value]);
   const primary = await getPrimaryKey();
-  const { storeRef, results } = await entryRepo().put(projectId, storeId, [{ keyHash, ...input }], sealer(projectId, primary));
+  const { leaseToken, releaseLease, ...rest } = input;
+  const item = { keyHash, ...rest, ...(leaseToken !== undefined && { lease: { token: leaseToken, release: releaseLease === true } }) };
+  const { storeRef, results } = await entryRepo().put(projectId, storeId, [item], sealer(projectId, primary));
   recordWraps(primary.version);
   recordActivity(storeRef, "writes");
   return results[0]!;
@@ -115,9 +138,45 @@ export async function deleteEntry(projectId: string, storeId: string, keyHash: s
   recordActivity(storeRef, "deletes");
 }
 
+/**
+ * The largest batch answer, in stored ciphertext bytes: never less than
+ * one maximal ASCII value (what the SDK writes) plus room, so an SDK entry
+ * can always be read in a batch of one. (A raw client's non-ASCII value can
+ * be larger in UTF-8; GET reads it.)
+ */
+export function batchAnswerLimit(): number {
+  const { VAULT_MAX_BATCH_RESPONSE_BYTES: configured, VAULT_MAX_VALUE_SIZE: maxValue } = getConfig();
+  return Math.max(configured, maxValue + 64 * 1024);
+}
+
+/** Answers over this many bytes are opened a few at a time, so parallel big batches cannot add up. */
+const LARGE_ANSWER = 1024 * 1024;
+const largeAnswers = () => processSingleton("largeBatchAnswers", () => pLimit(2));
+
 export async function batchGet(projectId: string, storeId: string, keys: string[]): Promise<Record<string, EntryView | null>> {
-  const { storeRef, rows } = await entryRepo().getMany(projectId, storeId, keys);
-  if (!storeRef) throw storeNotFound(storeId);
+  // Small answers (the usual case) are read at once. The size check stops a
+  // large one before any blob is read; it is then read under the limiter.
+  const small = await entryRepo().getMany(projectId, storeId, keys, LARGE_ANSWER);
+  if (!small.storeRef) throw storeNotFound(storeId);
+  if (small.bytes <= LARGE_ANSWER) return openAll(projectId, small.storeRef, keys, small.rows);
+  const limit = batchAnswerLimit();
+  if (small.bytes > limit) throw answerTooLarge(small.bytes, limit);
+  return largeAnswers()(async () => {
+    const big = await entryRepo().getMany(projectId, storeId, keys, limit);
+    if (!big.storeRef) throw storeNotFound(storeId);
+    if (big.bytes > limit) throw answerTooLarge(big.bytes, limit);
+    return openAll(projectId, big.storeRef, keys, big.rows);
+  });
+}
+
+function answerTooLarge(bytes: number, limit: number): VaultError {
+  return new VaultError(
+    "RESPONSE_TOO_LARGE",
+    `the entries asked for hold ${bytes} bytes, over this server's limit of ${limit} for one answer; ask for fewer keys at a time`,
+  );
+}
+
+async function openAll(projectId: string, storeRef: string, keys: string[], rows: StoredRow[]): Promise<Record<string, EntryView | null>> {
   const now = new Date();
   const byKey = new Map(rows.filter((r) => isLive(r, now)).map((r) => [r.keyHash, r]));
   const entries: Record<string, EntryView | null> = {};
@@ -130,15 +189,22 @@ export async function batchGet(projectId: string, storeId: string, keys: string[
   return entries;
 }
 
-export type BatchSetItem = { key: string; value: string; expiresAt: Date | null };
+export type BatchSetItem = { key: string; value: string; expiresAt: Date | null; ifVersion?: number; generation?: string | null };
 
-/** All or nothing: one transaction for the whole batch. */
+/** All or nothing: one transaction for the whole batch (a single ifVersion mismatch fails all of it). */
 export async function batchSet(projectId: string, storeId: string, items: BatchSetItem[]): Promise<Record<string, number>> {
+  checkValues(items.map((i) => i.value));
   const primary = await getPrimaryKey();
   const { storeRef, results } = await entryRepo().put(
     projectId,
     storeId,
-    items.map((i) => ({ keyHash: i.key, value: i.value, expiresAt: i.expiresAt })),
+    items.map((i) => ({
+      keyHash: i.key,
+      value: i.value,
+      expiresAt: i.expiresAt,
+      ...(i.ifVersion !== undefined && { ifVersion: i.ifVersion }),
+      generation: i.generation ?? null,
+    })),
     sealer(projectId, primary),
   );
   recordWraps(primary.version, items.length);

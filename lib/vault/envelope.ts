@@ -3,7 +3,8 @@ import "server-only";
 // blob starts with a format byte; every ciphertext is bound by associated
 // data to where it belongs. docs/formats.md is the written form of this
 // file, and lib/vault/envelope.vectors.json holds test vectors.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { pooledRandomBytes } from "./random";
 import { IntegrityError } from "./errors";
 
 export const FORMAT_V1 = 0x01;
@@ -42,7 +43,7 @@ export function masterKeyAad(version: number): Buffer {
   return Buffer.concat([lp("data-vault/master-key/v1"), u32(version)]);
 }
 
-function seal(key: Buffer, plaintext: Buffer, aad: Buffer, nonce: Buffer = randomBytes(NONCE)): Buffer {
+function seal(key: Buffer, plaintext: Buffer, aad: Buffer, nonce: Buffer = pooledRandomBytes(NONCE)): Buffer {
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
   cipher.setAAD(aad);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -109,10 +110,8 @@ export function unwrapMasterKey(rootKey: Buffer, version: number, blob: Buffer):
 }
 
 /** A public fingerprint of a root key, to tell which root key wraps a master key. */
-export function rootKeyId(rootKey: Buffer): string {
-  return createHmac("sha256", rootKey).update("data-vault/root-key-id/v1").digest("hex").slice(0, 16);
-}
+export { rootKeyId } from "./root-key-id";
 
 export function newKey(): Buffer {
-  return randomBytes(KEY);
+  return pooledRandomBytes(KEY);
 }

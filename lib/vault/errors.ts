@@ -11,9 +11,12 @@ export const errorStatus = {
   PROJECT_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   VERSION_CONFLICT: 409,
+  LEASE_LOST: 409,
   STORE_EXISTS: 409,
   CONFLICT: 409,
+  LENGTH_REQUIRED: 411,
   VALUE_TOO_LARGE: 413,
+  RESPONSE_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -36,6 +39,12 @@ export class VaultError extends Error {
     super(message);
     this.status = errorStatus[code];
   }
+
+  /** For 405: the methods the path has (the Allow header). */
+  allow?: string[];
+
+  /** Hold the answer this long first (a throttled flood is slowed to its connection count). */
+  delayMs?: number;
 }
 
 /** Stored data failed authentication: tampered, moved, or a wrong key. */

@@ -10,3 +10,13 @@ export function storeIdProblem(id: string): string | null {
   if (!STORE_ID_PATTERN.test(id)) return "Letters, digits, _ and - only; it cannot start with -.";
   return null;
 }
+
+/**
+ * The existing store id that `id` equals without regard to case, if any.
+ * Store ids are unique within a project without regard to case (the
+ * database enforces it: migration 0004); the dashboard says so as you type.
+ */
+export function caseTwin(id: string, existing: readonly string[]): string | undefined {
+  const lower = id.toLowerCase();
+  return existing.find((e) => e.toLowerCase() === lower);
+}

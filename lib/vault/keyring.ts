@@ -11,6 +11,9 @@ import { processSingleton } from "../singleton";
 import { newKey, rootKeyId, unwrapMasterKey, wrapMasterKey } from "./envelope";
 import { IntegrityError, VaultError } from "./errors";
 import { getRootKey } from "./root-key";
+import { recordAuditEvent } from "../audit/record";
+import { CLI_ACTOR, type Actor } from "../audit/actor";
+import { rekeyServerKeys } from "../server-keys/hash";
 
 import { PRIMARY_REFRESH_MS } from "./timing";
 
@@ -24,8 +27,6 @@ type KeyringState = {
 
 const state = () =>
   processSingleton<KeyringState>("keyring", () => ({ keys: new Map(), primary: null, pendingWraps: new Map() }));
-
-export type Actor = { userId?: string | null; keyId?: string | null; cli?: boolean };
 
 async function loadKey(version: number): Promise<Buffer> {
   const cached = state().keys.get(version);
@@ -108,9 +109,7 @@ export async function rotateMasterKey(actor: Actor, reason = "manual"): Promise<
     await tx.masterKey.create({
       data: { version: next, state: "primary", wrappedKey: wrapMasterKey(root, next, newKey()), rootKeyId: rootKeyId(root) },
     });
-    await tx.auditEvent.create({
-      data: { action: "master_key.rotate", target: `v${next}`, actorUserId: actor.userId ?? null, actorKeyId: actor.keyId ?? null },
-    });
+    await recordAuditEvent({ action: "master_key.rotate", actor, target: `v${next}` }, { tx });
     return next;
   });
   state().primary = null;
@@ -159,12 +158,17 @@ export async function rotationDue(now = new Date()): Promise<string | null> {
   return null;
 }
 
-/** Re-wraps every master key under a new root key (admin CLI). */
-export async function rotateRootKey(oldRoot: Buffer, newRoot: Buffer): Promise<{ rewrapped: number }> {
+export type RootKeyRotation = { rewrapped: number; serverKeysRekeyed: number; serverKeysDisabled: number };
+
+/**
+ * Re-wraps every master key under a new root key and re-keys every
+ * server-key hash (derived from the root key), in one transaction (admin CLI).
+ */
+export async function rotateRootKey(oldRoot: Buffer, newRoot: Buffer): Promise<RootKeyRotation> {
   if (oldRoot.equals(newRoot)) throw new VaultError("INVALID_REQUEST", "the new root key is the same as the old one");
   const oldId = rootKeyId(oldRoot);
   const newId = rootKeyId(newRoot);
-  const rewrapped = await withTransaction(async (tx) => {
+  return withTransaction(async (tx) => {
     const rows = await tx.masterKey.findMany();
     let n = 0;
     for (const row of rows) {
@@ -179,16 +183,41 @@ export async function rotateRootKey(oldRoot: Buffer, newRoot: Buffer): Promise<{
       });
       n++;
     }
-    await tx.auditEvent.create({ data: { action: "root_key.rotate", target: newId } });
-    return n;
+    // A rerun that finds the keyring already under the new root key leaves
+    // the server keys as they are: the same transaction re-keyed them.
+    const done = rows.length > 0 && n === 0;
+    const keys = done ? { rekeyed: 0, disabled: 0 } : await rekeyServerKeys(tx, oldRoot, newRoot);
+    // Only the admin CLI rotates the root key (it needs both keys).
+    await recordAuditEvent({ action: "root_key.rotate", actor: CLI_ACTOR, target: newId }, { tx });
+    return { rewrapped: n, serverKeysRekeyed: keys.rekeyed, serverKeysDisabled: keys.disabled };
   });
-  return { rewrapped };
 }
 
 export function clearKeyringCache(): void {
   const s = state();
   s.keys.clear();
   s.primary = null;
+}
+
+export type NextRotation = {
+  /** When the primary reaches the age limit (null: no age limit). */
+  byAgeAt: string | null;
+  /** Wraps the primary may still make before the wrap limit (null: no wrap limit). */
+  wrapsLeft: number | null;
+  primaryVersion: number | null;
+};
+
+/** When the policy rotates the primary next (the policy checks each minute). */
+export async function nextRotation(): Promise<NextRotation> {
+  const { maxAgeDays, maxWraps } = getRotationPolicy();
+  const primary = await getDb().masterKey.findFirst({ where: { state: "primary" } });
+  if (!primary) return { byAgeAt: null, wrapsLeft: null, primaryVersion: null };
+  const wraps = primary.wrapCount + (state().pendingWraps.get(primary.version) ?? 0);
+  return {
+    byAgeAt: maxAgeDays > 0 ? new Date(primary.createdAt.getTime() + maxAgeDays * 86_400_000).toISOString() : null,
+    wrapsLeft: maxWraps > 0 ? Math.max(0, maxWraps - wraps) : null,
+    primaryVersion: primary.version,
+  };
 }
 
 export { getRewrapStatus, startRewrap, type RewrapStatus } from "./rewrap";

@@ -43,6 +43,14 @@ function loadRootKey(): Buffer {
   return parseRootKey(readFileSync(file, "utf8"), file);
 }
 
+/** The configured root key, without generating one (the migration runner). */
+export function existingRootKey(): Buffer | null {
+  const config = getConfig();
+  if (config.VAULT_ROOT_KEY) return parseRootKey(config.VAULT_ROOT_KEY, "VAULT_ROOT_KEY");
+  const file = rootKeyFile();
+  return existsSync(file) ? parseRootKey(readFileSync(file, "utf8"), file) : null;
+}
+
 export function getRootKey(): Buffer {
   return processSingleton("rootKey", loadRootKey);
 }

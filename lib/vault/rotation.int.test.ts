@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { expect, it } from "vitest";
 import { describeEachProvider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
 import { getEntry, putEntry, batchSet } from "./entries";
 import { clearKeyringCache, getPrimaryKey, listMasterKeys, rotateMasterKey } from "./keyring";
@@ -23,7 +23,7 @@ describeEachProvider("rotation and rewrap", (provider) => {
       await batchSet(project.id, "s1", keys.slice(i, i + 60).map((key) => ({ key, value: `value-${key}`, expiresAt: null })));
     }
     const before = (await getPrimaryKey()).version;
-    const { version } = await rotateMasterKey({});
+    const { version } = await rotateMasterKey(TEST_ACTOR);
     expect(version).toBe(before + 1);
     expect((await getPrimaryKey()).version).toBe(version);
     const fresh = keyHash();
@@ -32,10 +32,11 @@ describeEachProvider("rotation and rewrap", (provider) => {
     // Old entries still read before any rewrap.
     expect((await getEntry(project.id, "s1", keys[0]!)).value).toBe(`value-${keys[0]}`);
 
-    // A first run stops after two batches, as a crash would leave it.
+    // A first run stops after two batches, as a crash would leave it: no
+    // process holds its lease, so it says "stalled", not "running".
     await runRewrap({ batchSize: 25, maxBatches: 2 });
     let status = await getRewrapStatus();
-    expect(status).toMatchObject({ state: "running", processed: 50, total: 120, targetVersion: version });
+    expect(status).toMatchObject({ state: "stalled", processed: 50, total: 120, targetVersion: version });
     expect(await versionsInUse()).toEqual([before, version]);
     // Resumed: continues from its cursor, not from the start.
     const progress: number[] = [];
@@ -57,7 +58,7 @@ describeEachProvider("rotation and rewrap", (provider) => {
     const keys = Array.from({ length: 100 }, keyHash);
     await batchSet(project.id, "s1", keys.map((key) => ({ key, value: `v0-${key}`, expiresAt: null })));
     const expected = new Map(keys.map((k) => [k, `v0-${k}`]));
-    await rotateMasterKey({});
+    await rotateMasterKey(TEST_ACTOR);
     let stop = false;
     const failures: unknown[] = [];
     const traffic = (async () => {
@@ -94,7 +95,7 @@ describeEachProvider("rotation and rewrap", (provider) => {
     for (let i = 0; i < keys.length; i += 100) {
       await batchSet(project.id, "s1", keys.slice(i, i + 100).map((key) => ({ key, value: `x-${key}`, expiresAt: null })));
     }
-    const { version: target } = await rotateMasterKey({});
+    const { version: target } = await rotateMasterKey(TEST_ACTOR);
     // Every entry in the database (earlier tests' too) is now under an old version.
     const toMove = await getDb().entry.count({ where: { masterKeyVersion: { lt: target } } });
     expect(toMove).toBeGreaterThanOrEqual(300);
@@ -138,7 +139,7 @@ describeEachProvider("rotation with a stale root key", () => {
     expect(before.length).toBeGreaterThan(0);
     // Another instance rotated the root key; this one still holds the old one.
     await rotateRootKey(getRootKey(), randomBytes(32));
-    await expect(rotateMasterKey({})).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(rotateMasterKey(TEST_ACTOR)).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await listMasterKeys()).toHaveLength(before.length);
   });
 });

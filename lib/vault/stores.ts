@@ -6,7 +6,8 @@ import { getDb } from "../db/client";
 import { withTransaction, isUniqueViolation } from "../db/tx";
 import { VaultError } from "./errors";
 import { storeIdProblem } from "./ids";
-import type { Actor } from "./keyring";
+import type { Actor } from "../audit/actor";
+import { recordAuditEvent } from "../audit/record";
 import { utcDay } from "./activity";
 
 export type StoreView = {
@@ -50,15 +51,46 @@ function toView(row: StoreRow, expired: number): StoreView {
   };
 }
 
+/** Live entries written under one secret generation (id null: written without one, e.g. by an SDK before format v2). */
+export type GenerationCount = { id: string | null; entryCount: number };
+
+export type StoreDetail = StoreView & { generations: GenerationCount[] };
+
+/**
+ * Live entries per secret generation, largest first (unknown last among
+ * equals). One grouped count over the store's entries, using the
+ * (storeRef, secretGeneration) index.
+ */
+export async function generationCounts(storeRef: string): Promise<GenerationCount[]> {
+  const rows = await getDb().entry.groupBy({
+    by: ["secretGeneration"],
+    where: { storeRef, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    _count: { _all: true },
+  });
+  return rows
+    .map((r) => ({ id: r.secretGeneration, entryCount: r._count._all }))
+    .sort((a, b) => b.entryCount - a.entryCount || (a.id === null ? 1 : b.id === null ? -1 : a.id.localeCompare(b.id)));
+}
+
 export async function findStoreRef(projectId: string, storeId: string): Promise<{ id: string } | null> {
   return getDb().store.findUnique({ where: { projectId_storeId: { projectId, storeId } }, select: { id: true } });
 }
 
-export async function getStore(projectId: string, storeId: string): Promise<StoreView> {
+/** One store, with its live entries counted per secret generation. */
+export async function getStore(projectId: string, storeId: string): Promise<StoreDetail> {
   const row = await getDb().store.findUnique({ where: { projectId_storeId: { projectId, storeId } } });
   if (!row) throw new VaultError("STORE_NOT_FOUND", `no store "${storeId}" in this project`);
-  const expired = await expiredCounts([row.id]);
-  return toView(row, expired.get(row.id) ?? 0);
+  const [expired, generations] = await Promise.all([expiredCounts([row.id]), generationCounts(row.id)]);
+  return { ...toView(row, expired.get(row.id) ?? 0), generations };
+}
+
+/** The v1 API's view of a store (GET /api/v1/stores/{storeId}). */
+export async function getStoreInfo(
+  projectId: string,
+  storeId: string,
+): Promise<{ id: string; displayName: string; entryCount: number; createdAt: string; generations: GenerationCount[] }> {
+  const store = await getStore(projectId, storeId);
+  return { id: store.id, displayName: store.displayName, entryCount: store.entryCount, createdAt: store.createdAt, generations: store.generations };
 }
 
 export async function listStores(projectId: string): Promise<StoreView[]> {
@@ -81,20 +113,32 @@ export async function createStore(
   try {
     const row = await withTransaction(async (tx) => {
       const created = await tx.store.create({ data: { projectId, storeId: input.storeId, displayName, description } });
-      await tx.auditEvent.create({
-        data: { projectId, action: "store.create", target: input.storeId, actorUserId: actor.userId ?? null, actorKeyId: actor.keyId ?? null },
-      });
+      await recordAuditEvent({ action: "store.create", actor, projectId, storeId: input.storeId, target: input.storeId }, { tx });
       return created;
     }, 1);
     return toView(row, 0);
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new VaultError("STORE_EXISTS", `a store "${input.storeId}" already exists in this project`, [
-        { path: "storeId", message: "This id is taken in this project." },
+      // The database compares ids without regard to case (migration 0004);
+      // name the store that holds the id, as it was created.
+      const taken = await takenStoreId(projectId, input.storeId);
+      const message =
+        taken && taken !== input.storeId
+          ? `This project has a store "${taken}"; ids are unique without regard to case.`
+          : "This id is taken in this project.";
+      throw new VaultError("STORE_EXISTS", `a store "${taken ?? input.storeId}" already exists in this project`, [
+        { path: "storeId", message },
       ]);
     }
     throw error;
   }
+}
+
+/** The id of the store whose id equals `storeId` without regard to case, as it was created. */
+async function takenStoreId(projectId: string, storeId: string): Promise<string | null> {
+  const rows = await getDb().store.findMany({ where: { projectId }, select: { storeId: true } });
+  const wanted = storeId.toLowerCase();
+  return rows.find((r) => r.storeId === storeId)?.storeId ?? rows.find((r) => r.storeId.toLowerCase() === wanted)?.storeId ?? null;
 }
 
 export async function deleteStore(projectId: string, storeId: string, actor: Actor): Promise<{ erasedEntries: number }> {
@@ -104,9 +148,7 @@ export async function deleteStore(projectId: string, storeId: string, actor: Act
     const { count } = await tx.entry.deleteMany({ where: { storeRef: store.id } });
     await tx.storeActivity.deleteMany({ where: { storeRef: store.id } });
     await tx.store.delete({ where: { id: store.id } });
-    await tx.auditEvent.create({
-      data: { projectId, action: "store.delete", target: storeId, actorUserId: actor.userId ?? null, actorKeyId: actor.keyId ?? null },
-    });
+    await recordAuditEvent({ action: "store.delete", actor, projectId, storeId, target: `${storeId} (${count} entries erased)` }, { tx });
     return { erasedEntries: count };
   });
 }

@@ -4,7 +4,7 @@
 // refused as an integrity failure; wrong data is never returned.
 import { beforeAll, expect, it } from "vitest";
 import { describeEachProvider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
 import { createStore } from "./stores";
 import { getEntry, putEntry } from "./entries";
@@ -25,8 +25,8 @@ describeEachProvider("tampering", () => {
     ({ project: { id: projectId } } = await makeProject());
     ({ project: { id: otherProjectId } } = await makeProject("other"));
     await makeStoreAndKey(projectId, "s1");
-    await createStore(projectId, { storeId: "s2", displayName: "s2" }, {});
-    await createStore(otherProjectId, { storeId: "s1", displayName: "s1" }, {});
+    await createStore(projectId, { storeId: "s2", displayName: "s2" }, TEST_ACTOR);
+    await createStore(otherProjectId, { storeId: "s1", displayName: "s1" }, TEST_ACTOR);
   });
 
   it("a flipped byte anywhere in the ciphertext or the wrapped key is refused", async () => {
@@ -84,7 +84,7 @@ describeEachProvider("tampering", () => {
     await setRow(v2, { version: 5 });
     await refused("s1", k);
     await setRow(v2, { version: 2 });
-    await rotateMasterKey({});
+    await rotateMasterKey(TEST_ACTOR);
     await setRow(v2, { masterKeyVersion: v2.masterKeyVersion + 1 });
     await refused("s1", k);
     await setRow(v2, { masterKeyVersion: v2.masterKeyVersion });

@@ -1,9 +1,10 @@
 import { invalidArgument } from "./errors.js";
 import type { FetchLike } from "./http/transport.js";
 import { Transport } from "./http/transport.js";
+import { GenerationIds } from "./crypto/generation.js";
 import { DerivedKeyCache, type KeyCacheOptions } from "./key-cache.js";
 import { DataVaultStore, type StoreContext } from "./store.js";
-import { assertStoreId, DEFAULT_MAX_VALUE_CHARS } from "./validation.js";
+import { assertContext, assertStoreId, DEFAULT_MAX_VALUE_CHARS } from "./validation.js";
 
 export interface DataVaultClientOptions {
   /** Where the vault runs, e.g. "https://vault.example.com". */
@@ -37,6 +38,26 @@ export interface DataVaultClientOptions {
    * deleting an old copy). The call itself still succeeds. Default: ignore.
    */
   onRotationError?: (error: unknown) => void;
+  /**
+   * An app-chosen name bound into every value this client writes and
+   * checked on every read, e.g. a project or an environment ("prod"): a
+   * value copied from another context (another project sharing the secret)
+   * fails to decrypt. Default "" (none). Changing it makes existing v2
+   * values unreadable: pick it once. Per store: getDataVaultStore(id, { context }).
+   */
+  context?: string;
+  /**
+   * Accept values in format v1 (written before versions were bound). Default
+   * true, so existing entries stay readable; each becomes v2 on its next
+   * write (or store.migrate). Once none is left, false turns a v1 value put
+   * back into the vault into a ROLLBACK_DETECTED error instead of a read.
+   */
+  acceptV1?: boolean;
+}
+
+export interface StoreOptions {
+  /** Overrides the client's `context` for this store. */
+  context?: string;
 }
 
 function positive(value: number | undefined, fallback: number, name: string, allowZero = false): number {
@@ -61,6 +82,7 @@ function normalizeBaseUrl(baseUrl: unknown): string {
 export class DataVaultClient {
   private readonly stores = new Map<string, DataVaultStore>();
   private readonly context: StoreContext;
+  private readonly defaultContext: string;
 
   constructor(options: DataVaultClientOptions) {
     if (options === null || typeof options !== "object") throw invalidArgument("DataVaultClient needs an options object.");
@@ -75,6 +97,9 @@ export class DataVaultClient {
     const cacheOptions = options.cache === true ? {} : options.cache === false || options.cache === undefined ? null : options.cache;
     const retries = positive(options.retries, 2, "retries", true);
     if (!Number.isInteger(retries)) throw invalidArgument("retries must be an integer.");
+    this.defaultContext = options.context ?? "";
+    assertContext(this.defaultContext);
+    if (options.acceptV1 !== undefined && typeof options.acceptV1 !== "boolean") throw invalidArgument("acceptV1 must be a boolean.");
     this.context = {
       transport: new Transport({
         baseUrl: normalizeBaseUrl(options.baseUrl),
@@ -88,6 +113,9 @@ export class DataVaultClient {
         fetch: options.fetch ?? ((url, init) => fetchImpl(url, init)),
       }),
       cache: cacheOptions === null ? null : new DerivedKeyCache(cacheOptions),
+      generations: new GenerationIds(),
+      attempts: retries + 1,
+      acceptV1: options.acceptV1 ?? true,
       maxValueChars,
       maxBatchBodyBytes: positive(options.maxBatchBodyBytes, maxValueChars + 65_536, "maxBatchBodyBytes"),
       onRotationError: options.onRotationError ?? (() => {}),
@@ -95,12 +123,15 @@ export class DataVaultClient {
   }
 
   /** Synchronous; `await` on it also works, as with Stack Auth's async version. */
-  getDataVaultStore(storeId: string): DataVaultStore {
+  getDataVaultStore(storeId: string, options: StoreOptions = {}): DataVaultStore {
     assertStoreId(storeId);
-    let store = this.stores.get(storeId);
+    const context = options.context ?? this.defaultContext;
+    assertContext(context);
+    const index = `${storeId}\u0000${context}`;
+    let store = this.stores.get(index);
     if (store === undefined) {
-      store = new DataVaultStore(storeId, this.context);
-      this.stores.set(storeId, store);
+      store = new DataVaultStore(storeId, this.context, context);
+      this.stores.set(index, store);
     }
     return store;
   }

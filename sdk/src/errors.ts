@@ -6,16 +6,22 @@ export type ServerErrorCode =
   | "STORE_NOT_FOUND"
   | "ENTRY_NOT_FOUND"
   | "VERSION_CONFLICT"
+  | "LEASE_LOST"
   | "VALUE_TOO_LARGE"
+  | "RESPONSE_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "RATE_LIMITED"
-  | "INTERNAL";
+  | "INTERNAL"
+  /** 503: the vault cannot record the request in its audit log and fails closed (VAULT_AUDIT=required). */
+  | "UNAVAILABLE";
 
 /** Codes the SDK raises itself, before or instead of a server answer. */
 export type ClientErrorCode =
   | "INVALID_ARGUMENT"
   | "VALUE_TOO_LARGE"
   | "DECRYPTION_FAILED"
+  | "ROLLBACK_DETECTED"
+  | "LEASE_TIMEOUT"
   | "NETWORK_ERROR"
   | "TIMEOUT"
   | "INVALID_RESPONSE"
@@ -31,10 +37,13 @@ const SERVER_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
   "STORE_NOT_FOUND",
   "ENTRY_NOT_FOUND",
   "VERSION_CONFLICT",
+  "LEASE_LOST",
   "VALUE_TOO_LARGE",
+  "RESPONSE_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
   "INTERNAL",
+  "UNAVAILABLE",
 ]);
 
 export function isServerErrorCode(code: unknown): code is ServerErrorCode {
@@ -76,6 +85,30 @@ export class DataVaultDecryptionError extends DataVaultError {
   constructor(message: string) {
     super("DECRYPTION_FAILED", message);
     this.name = "DataVaultDecryptionError";
+  }
+}
+
+/**
+ * An authentic ciphertext of this entry, but not the one that belongs at
+ * the version the vault reports: an older value put back (replayed) by
+ * someone with a write key or database access. `foundVersion` is the
+ * version the ciphertext was written for; null for a format v1 ciphertext
+ * refused because the client was told not to accept v1 (`acceptV1: false`),
+ * which is how a downgrade to an old v1 value looks.
+ */
+export class DataVaultRollbackError extends DataVaultError {
+  readonly expectedVersion: number;
+  readonly foundVersion: number | null;
+  constructor(expectedVersion: number, foundVersion: number | null) {
+    super(
+      "ROLLBACK_DETECTED",
+      foundVersion === null
+        ? `The entry holds a format v1 value, refused because v1 is no longer accepted (the vault reports version ${expectedVersion}): possibly an old value put back.`
+        : `The entry holds a value written for version ${foundVersion}, but the vault reports version ${expectedVersion}: an older value was put back (replayed).`,
+    );
+    this.name = "DataVaultRollbackError";
+    this.expectedVersion = expectedVersion;
+    this.foundVersion = foundVersion;
   }
 }
 

@@ -1,4 +1,3 @@
-import { encryptValue } from "./crypto/cipher.js";
 import type { EntryKeys } from "./crypto/derive.js";
 import type { DataVaultError } from "./errors.js";
 import type { EntriesApi } from "./http/entries-api.js";
@@ -28,17 +27,17 @@ export type MigrationOutcome =
  */
 export async function migrateEntry(
   api: EntriesApi,
-  storeId: string,
   current: EntryKeys,
   old: EntryKeys,
   oldEntry: WireEntry,
-  value: string,
+  /** The value sealed under the current keys for version 1 (the write is "only if absent"). */
+  ciphertext: string,
+  generation: string,
   report: (error: unknown) => void,
 ): Promise<MigrationOutcome> {
-  const ciphertext = encryptValue(current.valueKey, storeId, current.keyHash, value);
   let outcome: MigrationOutcome;
   try {
-    const { version } = await api.put(current.keyHash, ciphertext, { ifVersion: 0, expiresAt: oldEntry.expiresAt });
+    const { version } = await api.put(current.keyHash, ciphertext, { ifVersion: 0, expiresAt: oldEntry.expiresAt, generation });
     outcome = { kind: "migrated", version };
   } catch (error) {
     if ((error as DataVaultError).code !== "VERSION_CONFLICT") {

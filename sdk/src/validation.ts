@@ -1,5 +1,5 @@
 import { base64UrlLength } from "./crypto/encoding.js";
-import { CIPHERTEXT_PREFIX, NONCE_BYTES, TAG_BYTES } from "./crypto/format.js";
+import { CIPHERTEXT_PREFIX_V2, MAX_CONTEXT_BYTES, MAX_ENTRY_VERSION, NONCE_BYTES, TAG_BYTES, VERSION_BYTES } from "./crypto/format.js";
 import { DataVaultError, invalidArgument } from "./errors.js";
 
 export const STORE_ID_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}$/;
@@ -24,15 +24,18 @@ export function assertKey(key: unknown): asserts key is string {
   if (LONE_SURROGATE.test(key)) throw invalidArgument("Key contains a lone UTF-16 surrogate.");
 }
 
-/** Ciphertext characters for a plaintext of `bytes` UTF-8 bytes. */
+/** Bytes a v2 ciphertext adds to the plaintext before base64url: version header, nonce, tag. */
+const V2_OVERHEAD_BYTES = VERSION_BYTES + NONCE_BYTES + TAG_BYTES;
+
+/** Ciphertext characters (format v2, what the SDK writes) for a plaintext of `bytes` UTF-8 bytes. */
 export function ciphertextLength(plaintextBytes: number): number {
-  return CIPHERTEXT_PREFIX.length + base64UrlLength(NONCE_BYTES + plaintextBytes + TAG_BYTES);
+  return CIPHERTEXT_PREFIX_V2.length + base64UrlLength(V2_OVERHEAD_BYTES + plaintextBytes);
 }
 
-/** Largest UTF-8 plaintext whose ciphertext fits in `maxValueChars`. */
+/** Largest UTF-8 plaintext whose (v2) ciphertext fits in `maxValueChars`. */
 export function maxPlaintextBytes(maxValueChars: number): number {
-  const raw = Math.floor((maxValueChars - CIPHERTEXT_PREFIX.length) * 3 / 4);
-  let bytes = raw - NONCE_BYTES - TAG_BYTES;
+  const raw = Math.floor((maxValueChars - CIPHERTEXT_PREFIX_V2.length) * 3 / 4);
+  let bytes = raw - V2_OVERHEAD_BYTES;
   while (bytes > 0 && ciphertextLength(bytes) > maxValueChars) bytes -= 1;
   return Math.max(bytes, -1);
 }
@@ -50,10 +53,18 @@ export function assertValue(value: unknown, maxValueChars: number): asserts valu
   }
 }
 
+/** The app context bound into every v2 ciphertext: any well-formed string of at most 256 UTF-8 bytes; "" for none. */
+export function assertContext(context: unknown): asserts context is string {
+  if (typeof context !== "string") throw invalidArgument("context must be a string.");
+  if (LONE_SURROGATE.test(context)) throw invalidArgument("context contains a lone UTF-16 surrogate.");
+  if (Buffer.byteLength(context, "utf8") > MAX_CONTEXT_BYTES) throw invalidArgument(`context must be at most ${MAX_CONTEXT_BYTES} UTF-8 bytes.`);
+}
+
 export function assertIfVersion(ifVersion: unknown): void {
   if (ifVersion === undefined) return;
-  if (typeof ifVersion !== "number" || !Number.isSafeInteger(ifVersion) || ifVersion < 0) {
-    throw invalidArgument("ifVersion must be a non-negative integer.");
+  // The write becomes version ifVersion + 1, which the vault keeps under 2^31.
+  if (typeof ifVersion !== "number" || !Number.isSafeInteger(ifVersion) || ifVersion < 0 || ifVersion >= MAX_ENTRY_VERSION) {
+    throw invalidArgument("ifVersion must be an integer from 0 to 2^31 - 2.");
   }
 }
 

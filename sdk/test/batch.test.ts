@@ -28,13 +28,17 @@ describe("batch calls", () => {
   it("derive in parallel and chunk to 100 keys per request", async () => {
     const { store, vault } = setup();
     await store.setValues(keys(201).map((k) => [k, `value of ${k}`] as const), { secret: SECRET });
-    expect(pbkdf2Stats.calls).toBe(201);
+    expect(pbkdf2Stats.calls).toBe(202); // and one for the secret's generation id
     expect(pbkdf2Stats.maxInFlight).toBeGreaterThan(1);
     const sets = vault.log.filter((r) => r.path.endsWith("/batch-set"));
     expect(sets.map((r) => JSON.parse(r.body).entries.length)).toEqual([100, 100, 1]);
+    // Each batch-set is conditional on the versions one batch-get read just before.
+    expect(vault.log.map((r) => r.path.split("/").pop())).toEqual(["batch-get", "batch-set", "batch-get", "batch-set", "batch-get", "batch-set"]);
+    expect(sets.every((r) => JSON.parse(r.body).entries.every((e: { ifVersion: number }) => e.ifVersion === 0))).toBe(true);
     expect(vault.entryCount()).toBe(201);
 
     resetPbkdf2Stats();
+    vault.log.length = 0;
     const values = await store.getValues([...keys(201), "missing"], { secret: SECRET });
     expect(pbkdf2Stats.calls).toBe(202);
     const gets = vault.log.filter((r) => r.path.endsWith("/batch-get"));
@@ -90,4 +94,28 @@ describe("batch calls", () => {
     expect(chunk([1, 2, 3, 4, 5], 2).map((c) => c.length)).toEqual([2, 2, 1]);
     expect(chunk([5, 5, 5, 20, 1], 10, 10, (n) => n)).toEqual([[5, 5], [5], [20], [1]]);
   });
+
+  it("split a batch-get the server finds too large until each part fits", async () => {
+    const { store, vault } = setup();
+    await store.setValues(keys(40).map((k) => [k, "x".repeat(1000)] as const), { secret: SECRET });
+    vault.maxBatchAnswer = 12_000; // about 8 of these values per answer
+    const values = await store.getValues(keys(40), { secret: SECRET });
+    expect([...values.values()].every((v) => v === "x".repeat(1000))).toBe(true);
+    const gets = vault.log.filter((r) => r.path.endsWith("/batch-get")).map((r) => JSON.parse(r.body).keys.length as number);
+    // 40 refused, then halves until 5s fit: every key was asked for in a part that fit.
+    expect(gets[0]).toBe(40);
+    expect(Math.max(...gets.slice(1).filter((n) => n <= 8))).toBeLessThanOrEqual(8);
+    expect(gets.filter((n) => n <= 8).reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  it("read a single key whose answer is still too large with a plain GET", async () => {
+    const { store, vault } = setup();
+    await store.setValues(keys(3).map((k) => [k, "y".repeat(5000)] as const), { secret: SECRET });
+    vault.maxBatchAnswer = 1000; // smaller than any one value
+    const values = await store.getValues(keys(3), { secret: SECRET });
+    expect([...values.values()]).toEqual(["y".repeat(5000), "y".repeat(5000), "y".repeat(5000)]);
+    const singleGets = vault.log.filter((r) => r.method === "GET" && /\/entries\/[^/]+$/.test(r.path));
+    expect(singleGets).toHaveLength(3);
+  });
 });
+

@@ -33,6 +33,11 @@ interface StoredEntry {
   expiresAt: string | null;
 }
 
+interface Lease {
+  token: string;
+  expiresAt: number;
+}
+
 const STORE_ID = /^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}$/;
 const KEY_HASH = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -43,14 +48,25 @@ function error(status: number, code: string, message: string): FakeResponse {
 export class FakeVault {
   readonly serverKey = "dvk_test_0123456789abcdef";
   readonly stores = new Map<string, Map<string, StoredEntry>>();
+  /** Secret generation per stored entry (what the real vault keeps in a column). */
+  readonly generations = new Map<string, Map<string, string | null>>();
+  /** Entry leases per store, by key hash. */
+  readonly leases = new Map<string, Map<string, Lease>>();
+  private leaseCounter = 0;
   readonly log: FakeRequest[] = [];
   readonly faults: Fault[] = [];
   /** Lets a test act between "request received" and "request handled". */
   beforeHandle: ((request: FakeRequest) => Promise<void> | void) | null = null;
   maxValueChars = 2_097_152;
+  /** The server's cap on one batch answer (stored ciphertext characters here). */
+  maxBatchAnswer = Infinity;
 
   constructor(storeIds: readonly string[] = ["oauth-tokens"]) {
-    for (const id of storeIds) this.stores.set(id, new Map());
+    for (const id of storeIds) {
+      this.stores.set(id, new Map());
+      this.generations.set(id, new Map());
+      this.leases.set(id, new Map());
+    }
   }
 
   /** Every stored ciphertext and key hash, for "nothing leaks" checks. */
@@ -66,10 +82,11 @@ export class FakeVault {
     if (request.headers["authorization"] !== `Bearer ${this.serverKey}`) return error(401, "UNAUTHENTICATED", "bad key");
     const [pathOnly, search = ""] = request.path.split("?");
     const query = new URLSearchParams(search);
-    const match = /^\/api\/v1\/stores\/([^/]+)(?:\/entries\/([^/]+))?$/.exec(pathOnly!);
+    const match = /^\/api\/v1\/stores\/([^/]+)(?:\/entries\/([^/]+)(\/lease(?:\/release)?)?)?$/.exec(pathOnly!);
     if (!match) return error(404, "NOT_FOUND", "no route");
     const storeId = decodeURIComponent(match[1] as string);
     const tail = match[2];
+    const leasePath = match[3];
     if (!STORE_ID.test(storeId)) return error(400, "INVALID_REQUEST", "bad store id");
     const store = this.stores.get(storeId);
     if (!store) return error(404, "STORE_NOT_FOUND", "no store");
@@ -81,12 +98,21 @@ export class FakeVault {
         return error(400, "INVALID_REQUEST", "bad json");
       }
     }
+    const generations = this.generations.get(storeId)!;
+    const leases = this.leases.get(storeId)!;
     if (tail === undefined) {
       if (request.method !== "GET") return error(405, "INVALID_REQUEST", "method");
-      return { status: 200, body: { id: storeId, displayName: storeId, entryCount: store.size, createdAt: new Date(0).toISOString() } };
+      const counts = new Map<string | null, number>();
+      for (const key of store.keys()) counts.set(generations.get(key) ?? null, (counts.get(generations.get(key) ?? null) ?? 0) + 1);
+      const list = [...counts].map(([id, entryCount]) => ({ id, entryCount })).sort((a, b) => b.entryCount - a.entryCount);
+      return { status: 200, body: { id: storeId, displayName: storeId, entryCount: store.size, createdAt: new Date(0).toISOString(), generations: list } };
+    }
+    if (leasePath !== undefined) {
+      if (request.method !== "POST" || !KEY_HASH.test(tail)) return error(400, "INVALID_REQUEST", "lease");
+      return leasePath === "/lease" ? this.lease(store, leases, tail, body) : this.release(leases, tail, body);
     }
     if (tail === "batch-get" && request.method === "POST") return this.batchGet(store, body);
-    if (tail === "batch-set" && request.method === "POST") return this.batchSet(store, body);
+    if (tail === "batch-set" && request.method === "POST") return this.batchSet(store, generations, body);
     if (!KEY_HASH.test(tail)) return error(400, "INVALID_REQUEST", "bad key hash");
     const entry = store.get(tail);
     switch (request.method) {
@@ -98,15 +124,20 @@ export class FakeVault {
         }
         if (!entry) return error(404, "ENTRY_NOT_FOUND", "no entry");
         store.delete(tail);
+        generations.delete(tail);
         return { status: 200, body: { deleted: true } };
       case "PUT": {
         const value = body.value;
         if (typeof value !== "string" || value.length === 0) return error(400, "INVALID_REQUEST", "value");
         if (value.length > this.maxValueChars) return error(413, "VALUE_TOO_LARGE", "too large");
+        if (body.releaseLease !== undefined && body.leaseToken === undefined) return error(400, "INVALID_REQUEST", "releaseLease");
+        if (body.leaseToken !== undefined && leases.get(tail)?.token !== body.leaseToken) return error(409, "LEASE_LOST", "lease lost");
         if (body.ifVersion !== undefined && body.ifVersion !== (entry?.version ?? 0)) {
           return error(409, "VERSION_CONFLICT", "version mismatch");
         }
         const written = this.write(store, tail, value, (body.expiresAt as string | null | undefined) ?? null);
+        generations.set(tail, (body.generation as string | undefined) ?? null);
+        if (body.releaseLease === true) leases.delete(tail);
         return { status: 200, body: { version: written.version, created: written.version === 1 } };
       }
       default:
@@ -129,19 +160,54 @@ export class FakeVault {
     }
     const entries: Record<string, StoredEntry | null> = {};
     for (const key of keys as string[]) entries[key] = store.get(key) ?? null;
+    const size = Object.values(entries).reduce((n, e) => n + (e?.value.length ?? 0), 0);
+    if (size > this.maxBatchAnswer) return error(413, "RESPONSE_TOO_LARGE", "ask for fewer keys");
     return { status: 200, body: { entries } };
   }
 
-  private batchSet(store: Map<string, StoredEntry>, body: Record<string, unknown>): FakeResponse {
-    const items = body.entries as Array<{ key: string; value: string; expiresAt?: string | null }> | undefined;
+  private lease(store: Map<string, StoredEntry>, leases: Map<string, Lease>, keyHash: string, body: Record<string, unknown>): FakeResponse {
+    const ttlMs = body.ttlMs;
+    if (typeof ttlMs !== "number" || ttlMs < 100 || ttlMs > 600_000) return error(400, "INVALID_REQUEST", "ttlMs");
+    const now = Date.now();
+    const entry = store.get(keyHash) ?? null;
+    const version = entry?.version ?? 0;
+    const held = leases.get(keyHash);
+    if (typeof body.token === "string") {
+      if (held?.token !== body.token) return { status: 200, body: { acquired: false, reason: "lost", version } };
+      held.expiresAt = now + ttlMs;
+      return { status: 200, body: { acquired: true, token: held.token, expiresAt: new Date(held.expiresAt).toISOString(), version, entry } };
+    }
+    if (body.ifVersion !== undefined && body.ifVersion !== version) return { status: 200, body: { acquired: false, reason: "version", version, entry } };
+    if (held && held.expiresAt > now) return { status: 200, body: { acquired: false, reason: "held", expiresAt: new Date(held.expiresAt).toISOString(), version } };
+    const lease = { token: `lease-token-${String(++this.leaseCounter).padStart(10, "0")}`, expiresAt: now + ttlMs };
+    leases.set(keyHash, lease);
+    return { status: 200, body: { acquired: true, token: lease.token, expiresAt: new Date(lease.expiresAt).toISOString(), version, entry } };
+  }
+
+  private release(leases: Map<string, Lease>, keyHash: string, body: Record<string, unknown>): FakeResponse {
+    if (typeof body.token !== "string") return error(400, "INVALID_REQUEST", "token");
+    const released = leases.get(keyHash)?.token === body.token;
+    if (released) leases.delete(keyHash);
+    return { status: 200, body: { released } };
+  }
+
+  private batchSet(store: Map<string, StoredEntry>, generations: Map<string, string | null>, body: Record<string, unknown>): FakeResponse {
+    const items = body.entries as Array<{ key: string; value: string; expiresAt?: string | null; ifVersion?: number; generation?: string }> | undefined;
     if (!Array.isArray(items) || items.length < 1 || items.length > 100) return error(400, "INVALID_REQUEST", "entries");
     if (new Set(items.map((i) => i.key)).size !== items.length) return error(400, "INVALID_REQUEST", "duplicates");
     for (const item of items) {
       if (!KEY_HASH.test(item.key) || typeof item.value !== "string" || item.value.length === 0) return error(400, "INVALID_REQUEST", "entry");
       if (item.value.length > this.maxValueChars) return error(413, "VALUE_TOO_LARGE", "too large");
     }
+    // Atomic: every ifVersion is checked before anything is written.
+    for (const item of items) {
+      if (item.ifVersion !== undefined && item.ifVersion !== (store.get(item.key)?.version ?? 0)) return error(409, "VERSION_CONFLICT", "version mismatch");
+    }
     const versions: Record<string, number> = {};
-    for (const item of items) versions[item.key] = this.write(store, item.key, item.value, item.expiresAt ?? null).version;
+    for (const item of items) {
+      versions[item.key] = this.write(store, item.key, item.value, item.expiresAt ?? null).version;
+      generations.set(item.key, item.generation ?? null);
+    }
     return { status: 200, body: { versions } };
   }
 

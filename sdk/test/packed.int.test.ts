@@ -81,6 +81,7 @@ describe("the packed SDK in a scratch app", () => {
     expect(files).toContain("package/dist/index.js");
     expect(files).toContain("package/dist/index.d.ts");
     expect(files).toContain("package/dist/browser.js");
+    expect(files).toContain("package/dist/stack-auth.js");
     expect(files).toContain("package/test-vectors.json");
     expect(files.filter((f) => f.includes("/src/") || f.includes("/test/") || f.endsWith(".test.js"))).toEqual([]);
     expect(readdirSync(join(scratch, "node_modules/@data-vault/sdk"))).toContain("dist");
@@ -114,6 +115,24 @@ describe("the packed SDK in a scratch app", () => {
     }
   }, 60_000);
 
+  it("exports the Stack Auth adapter as @data-vault/sdk/stack-auth", async () => {
+    writeFileSync(
+      join(scratch, "stack.mjs"),
+      `import { stackAuthCompat } from "@data-vault/sdk/stack-auth";
+const app = stackAuthCompat({ baseUrl: process.env.DV_URL, serverKey: process.env.DV_KEY });
+const store = await app.getDataVaultStore(process.env.DV_STORE);
+await store.setValue("stack-" + process.env.DV_USER, "v", { secret: process.env.DV_SECRET_NEW });
+const read = await store.getValue("stack-" + process.env.DV_USER, { secret: process.env.DV_SECRET_NEW });
+const empty = await store.getValue("x", { secret: "" }).catch((e) => e.code);
+console.log(JSON.stringify({ read, empty }));`,
+    );
+    const { stdout } = await run(process.execPath, ["stack.mjs"], {
+      cwd: scratch,
+      env: env({ DV_USER: String(Date.now()), DV_SECRET_NEW: "new-app-secret-0123456789-nopqrstuvwxyz" }),
+    });
+    expect(JSON.parse(stdout)).toEqual({ read: "v", empty: "INVALID_ARGUMENT" });
+  }, 60_000);
+
   it("loads from CommonJS too (require of an ES module, Node >= 20.19)", async () => {
     writeFileSync(join(scratch, "cjs.cjs"), `const sdk = require("@data-vault/sdk"); console.log(typeof sdk.DataVaultClient);`);
     const { stdout } = await run(process.execPath, ["--no-warnings", "cjs.cjs"], { cwd: scratch });
@@ -122,11 +141,13 @@ describe("the packed SDK in a scratch app", () => {
 
   it("fails loudly when resolved for a browser or edge bundle", async () => {
     for (const condition of ["browser", "edge-light"]) {
-      const failure = await run(process.execPath, [`--conditions=${condition}`, "-e", `import("@data-vault/sdk")`], { cwd: scratch }).then(
-        () => null,
-        (error: { stderr: string }) => error,
-      );
-      expect(failure?.stderr).toMatch(/server-only/);
+      for (const entry of ["@data-vault/sdk", "@data-vault/sdk/stack-auth"]) {
+        const failure = await run(process.execPath, [`--conditions=${condition}`, "-e", `import("${entry}")`], { cwd: scratch }).then(
+          () => null,
+          (error: { stderr: string }) => error,
+        );
+        expect(failure?.stderr, `${entry} under ${condition}`).toMatch(/server-only/);
+      }
     }
   });
 });

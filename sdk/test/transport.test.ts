@@ -27,23 +27,49 @@ describe("retries", () => {
     await expect(store.getValue("k", { secret: SECRET })).rejects.toBeInstanceOf(DataVaultNetworkError);
   });
 
-  it("retries a plain PUT whose response was lost (same value again)", async () => {
+  /** The next PUT gets this fault (the GET before a plain write must not take it). */
+  const onNextPut = (vault: ReturnType<typeof setup>["vault"], fault: (typeof vault.faults)[number]) => {
+    vault.beforeHandle = (request) => {
+      if (request.method !== "PUT") return;
+      vault.beforeHandle = null;
+      vault.faults.unshift(fault);
+    };
+  };
+  const methods = (vault: ReturnType<typeof setup>["vault"]) => vault.log.map((r) => r.method);
+
+  it("a PUT whose answer was lost is read back, not repeated: it had landed", async () => {
     const { store, vault } = setup();
-    vault.faults.push({ kind: "lose-response" });
+    onNextPut(vault, { kind: "lose-response" });
     await store.setValue("k", "v", { secret: SECRET });
-    expect(vault.log.filter((r) => r.method === "PUT")).toHaveLength(2);
+    expect(methods(vault)).toEqual(["GET", "PUT", "GET"]);
     expect(await store.getValue("k", { secret: SECRET })).toBe("v");
+    expect(vault.stores.get("oauth-tokens")?.values().next().value?.version).toBe(1);
   });
 
-  it("never repeats a check-and-set PUT after a network error or 5xx", async () => {
+  it("a check-and-set PUT is never repeated blindly: repeated only once a read shows it did not land", async () => {
     const { store, vault } = setup();
-    vault.faults.push({ kind: "lose-response" });
-    // The write happened; a blind retry would now fail with VERSION_CONFLICT.
-    await expect(store.setValue("k", "v", { secret: SECRET, ifVersion: 0 })).rejects.toBeInstanceOf(DataVaultNetworkError);
-    expect(vault.log.filter((r) => r.method === "PUT")).toHaveLength(1);
-    vault.faults.push(unavailable);
-    await expect(store.setValue("k", "w", { secret: SECRET, ifVersion: 1 })).rejects.toMatchObject({ status: 503 });
-    expect(vault.log.filter((r) => r.method === "PUT")).toHaveLength(2);
+    onNextPut(vault, { kind: "lose-response" });
+    // The write happened: the read-back sees our ciphertext, so no VERSION_CONFLICT.
+    await store.setValue("k", "v", { secret: SECRET, ifVersion: 0 });
+    expect(methods(vault)).toEqual(["PUT", "GET"]);
+    vault.log.length = 0;
+    onNextPut(vault, unavailable);
+    await store.setValue("k", "w", { secret: SECRET, ifVersion: 1 });
+    expect(methods(vault)).toEqual(["PUT", "GET", "PUT"]);
+    expect(await store.getEntry("k", { secret: SECRET })).toMatchObject({ value: "w", version: 2 });
+    // Another write landed between the lost answer and the read-back: a conflict, reported as such.
+    vault.log.length = 0;
+    vault.beforeHandle = async (request) => {
+      if (request.method !== "PUT") return;
+      vault.beforeHandle = null;
+      vault.faults.unshift(unavailable);
+      await store.setValue("k", "x", { secret: SECRET });
+    };
+    await expect(store.setValue("k", "y", { secret: SECRET, ifVersion: 2 })).rejects.toMatchObject({ code: "VERSION_CONFLICT" });
+    expect(await store.getValue("k", { secret: SECRET })).toBe("x");
+    // Unreachable for the read-back too: the original error.
+    vault.faults.push({ kind: "network" }, { kind: "network" }, { kind: "network" }, { kind: "network" });
+    await expect(store.setValue("k", "z", { secret: SECRET, ifVersion: 3 })).rejects.toBeInstanceOf(DataVaultNetworkError);
   });
 
   it("retries even a check-and-set PUT on 429: the server refused it before running it", async () => {

@@ -7,7 +7,7 @@
 // dashboard's own membership tests, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresReachable, type Provider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { createServerKey, revokeServerKey } from "@/lib/server-keys/service";
 import { createStore } from "@/lib/vault/stores";
 import { api, dbChecksum, FULL, record, startCluster, type Cluster } from "./harness";
@@ -35,17 +35,17 @@ function access(provider: Provider) {
     cluster = await startCluster(provider, 1, { VAULT_RATE_LIMIT_PER_SECOND: "0", VAULT_KEY_CACHE_SECONDS: "1" });
     const { project } = await makeProject("mine");
     ({ token: t.full } = await makeStoreAndKey(project.id, "s1"));
-    await createStore(project.id, { storeId: "s2", displayName: "s2" }, {});
-    ({ token: t.scoped } = await createServerKey(project.id, { name: "scoped", stores: ["s1"], readOnly: false }, {}));
-    ({ token: t.readOnly } = await createServerKey(project.id, { name: "ro", stores: null, readOnly: true }, {}));
-    const revoked = await createServerKey(project.id, { name: "revoked", stores: null, readOnly: false }, {});
+    await createStore(project.id, { storeId: "s2", displayName: "s2" }, TEST_ACTOR);
+    ({ token: t.scoped } = await createServerKey(project.id, { name: "scoped", stores: ["s1"], readOnly: false }, TEST_ACTOR));
+    ({ token: t.readOnly } = await createServerKey(project.id, { name: "ro", stores: null, readOnly: true }, TEST_ACTOR));
+    const revoked = await createServerKey(project.id, { name: "revoked", stores: null, readOnly: false }, TEST_ACTOR);
     t.revoked = revoked.token;
-    await revokeServerKey(project.id, revoked.key.id, {});
+    await revokeServerKey(project.id, revoked.key.id, TEST_ACTOR);
     t.none = null;
     t.bad = "dvk_" + "A".repeat(43);
     t.malformed = "not-a-key";
     const { project: other } = await makeProject("Their Secret Project Name");
-    await createStore(other.id, { storeId: "theirs", displayName: "Their Confidential Store" }, {});
+    await createStore(other.id, { storeId: "theirs", displayName: "Their Confidential Store" }, TEST_ACTOR);
     ({ token: t.foreign } = await makeStoreAndKey(other.id, "theirs-too"));
     // Entries to find (or not).
     for (const s of ["s1", "s2"]) await api(cluster.url, "PUT", `/api/v1/stores/${s}/entries/${k}`, { token: t.full, body: { value: `v1.mine-${s}` } });

@@ -7,7 +7,7 @@
 // process against the server's database reports no drift).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Provider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { createStore } from "@/lib/vault/stores";
 import { reconcileCounts } from "@/lib/vault/entries";
 import { api, LOAD_ENV, pool, prng, record, startCluster, type Cluster } from "./harness";
@@ -33,7 +33,7 @@ export function concurrencySuite(provider: Provider, instances = 1) {
     cluster = await startCluster(provider, instances, LOAD_ENV);
     ({ project: { id: projectId } } = await makeProject());
     ({ token } = await makeStoreAndKey(projectId, "blind"));
-    for (const s of ["cas", "churn"]) await createStore(projectId, { storeId: s, displayName: s }, {});
+    for (const s of ["cas", "churn"]) await createStore(projectId, { storeId: s, displayName: s }, TEST_ACTOR);
   });
   afterAll(async () => {
     record(`concurrency-${provider}-x${instances}`, figures);

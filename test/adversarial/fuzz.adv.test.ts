@@ -5,7 +5,7 @@
 // happened to be a valid read); the database is byte-for-byte unchanged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresReachable, type Provider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { createServerKey } from "@/lib/server-keys/service";
 import { api, dbChecksum, FULL, pool, prng, rawHttp, record, scaled, startCluster, type Cluster, type Prng } from "./harness";
 
@@ -347,7 +347,7 @@ async function fuzz(provider: Provider, count: number, seed: number) {
     const { project } = await makeProject();
     ctx.store = "fuzz";
     ({ token: ctx.token } = await makeStoreAndKey(project.id, ctx.store));
-    ({ token: ctx.readToken } = await createServerKey(project.id, { name: "ro", stores: null, readOnly: true }, {}));
+    ({ token: ctx.readToken } = await createServerKey(project.id, { name: "ro", stores: null, readOnly: true }, TEST_ACTOR));
     SECRET_TOKENS.push(ctx.token, ctx.readToken);
     ctx.keys = Array.from({ length: 40 }, () => keyHash());
     await api(cluster.url, "POST", `/api/v1/stores/${ctx.store}/entries/batch-set`, {

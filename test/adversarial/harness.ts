@@ -5,13 +5,13 @@
 // kill -9 and restart), and figure recording for docs/reliability.md.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { getDb } from "@/lib/db/client";
 import type { Provider } from "@/test/providers";
-import { freePort, provisionTestDatabase } from "@/test/server";
+import { freePort, provisionTestDatabase, serverCommand } from "@/test/server";
 
 export const SCALE: "short" | "full" = process.env.ADV_SCALE === "short" ? "short" : "full";
 export const FULL = SCALE === "full";
@@ -199,6 +199,46 @@ export function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ; // utime, stime
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server's processes (postmaster and backends) on this machine. */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, "utf8").trim() === "postgres") pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU seconds the serving side has used so far: the server process, plus
+ * every PostgreSQL process when the database is PostgreSQL (its backends
+ * do the queries' work). Differences of two readings give the CPU a run
+ * cost, which, unlike requests per second, hardly moves when other
+ * processes on a shared machine take CPU.
+ */
+export function servingCpuSeconds(serverPid: number, provider: Provider): number {
+  const pids = provider === "postgres" ? [serverPid, ...postgresPids()] : [serverPid];
+  return pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+}
+
 /** Least-squares slope of (t seconds, y) in y-units per minute. */
 export function slopePerMinute(samples: { t: number; y: number }[]): number {
   const n = samples.length;
@@ -225,7 +265,7 @@ export type Cluster = {
   url: string;
   /** Everything every instance ever printed (all launches). */
   logs: () => string;
-  /** kill -9 the instance's server process (the node process running next start). */
+  /** kill -9 the instance's server process. */
   kill9: (i?: number) => Promise<void>;
   start: (i?: number, extra?: Record<string, string>) => Promise<void>;
   stop: () => Promise<void>;
@@ -248,7 +288,7 @@ async function waitHealthy(url: string, inst: Instance): Promise<void> {
 
 /**
  * A fresh database provisioned in this process (like test/server.ts), and
- * `n` production servers (`next start`) sharing it: same DATABASE_URL,
+ * `n` production servers (what `npm start` runs) sharing it: same DATABASE_URL,
  * DATA_DIR and VAULT_ROOT_KEY. This process's env points at the same
  * database, so services (reconcileCounts, rotateMasterKey, runRewrap, key
  * revocation) can be called in-process.
@@ -265,8 +305,10 @@ export async function startCluster(provider: Provider, n = 1, env: Record<string
   const start = async (i = 0, extra: Record<string, string> = {}) => {
     const inst = instances[i]!;
     inst.out = "";
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(inst.port), "-H", "127.0.0.1"], {
+    const command = serverCommand("npm-start", inst.port);
+    const child = spawn(process.execPath, command.args, {
       env: {
+        ...command.env,
         ...process.env,
         DATABASE_URL: databaseUrl,
         DATA_DIR: dataDir,

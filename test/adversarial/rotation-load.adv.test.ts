@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresReachable, type Provider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
 import { reconcileCounts } from "@/lib/vault/entries";
 import { getPrimaryKey, rotateMasterKey } from "@/lib/vault/keyring";
@@ -109,7 +109,7 @@ function rotationUnderLoad(provider: Provider) {
     const rotationLog: { version: number; rewrapMs: number }[] = [];
     for (let i = 0; i < rotations; i++) {
       await sleep(Math.max(0, ((seconds * 1000) / (rotations + 1)) * (i + 1) - (Date.now() - t0)));
-      const { version } = await rotateMasterKey({});
+      const { version } = await rotateMasterKey(TEST_ACTOR);
       const r0 = Date.now();
       const out = await rewrapInChild();
       expect(out).toMatchObject({ ran: true });

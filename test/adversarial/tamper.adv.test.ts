@@ -1,18 +1,19 @@
 // Tampering through the real server: stored blobs changed directly in the
 // database (bytes flipped at sampled positions of every field, rows swapped
 // between keys, stores and projects, older blobs replayed), and client
-// ciphertexts swapped or altered by someone holding a server key. Every read
-// through the SDK throws (the typed DataVaultDecryptionError for the client
-// layer, a DataVaultError INTERNAL for the server layer); the HTTP API
+// ciphertexts swapped, altered or replayed by someone holding a server key.
+// Every read through the SDK throws (the typed DataVaultDecryptionError for
+// the client layer, DataVaultRollbackError for an older client value put
+// back, a DataVaultError INTERNAL for the server layer); the HTTP API
 // answers 500 INTERNAL with nothing but a code and a fixed message. Never
 // wrong data.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresReachable, type Provider } from "@/test/providers";
-import { makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
 import { createStore } from "@/lib/vault/stores";
-import { DataVaultClient, DataVaultDecryptionError, DataVaultError } from "@/sdk/src/index";
+import { DataVaultClient, DataVaultDecryptionError, DataVaultError, DataVaultRollbackError } from "@/sdk/src/index";
 import { deriveEntryKeys } from "@/sdk/src/crypto/derive";
 import { api, FULL, prng, record, scaled, startCluster, type Cluster } from "./harness";
 
@@ -25,7 +26,7 @@ function tamper(provider: Provider) {
   let projectId: string;
   let otherProjectId: string;
   const secret = `S-${randomBytes(24).toString("base64url")}`;
-  const figures = { serverLayerCases: 0, clientLayerCases: 0, refusedInternal: 0, refusedDecryption: 0, wrongData: 0, leakyBodies: 0, rollbackReturnedOld: 0 };
+  const figures = { serverLayerCases: 0, clientLayerCases: 0, refusedInternal: 0, refusedDecryption: 0, refusedRollback: 0, wrongData: 0, leakyBodies: 0, rollbackReturnedOld: 0 };
   const client = (t: string) => new DataVaultClient({ baseUrl: cluster.url, serverKey: t, retries: 0 });
   const hashOf = async (store: string, key: string) => (await deriveEntryKeys(secret, store, key)).keyHash;
   const rowOf = (storeRef: string, keyHash: string) => getDb().entry.findUniqueOrThrow({ where: { storeRef_keyHash: { storeRef, keyHash } } });
@@ -66,7 +67,7 @@ function tamper(provider: Provider) {
     ({ project: { id: projectId } } = await makeProject());
     ({ project: { id: otherProjectId } } = await makeProject("other"));
     ({ token } = await makeStoreAndKey(projectId, "s1"));
-    await createStore(projectId, { storeId: "s2", displayName: "s2" }, {});
+    await createStore(projectId, { storeId: "s2", displayName: "s2" }, TEST_ACTOR);
     ({ token: otherToken } = await makeStoreAndKey(otherProjectId, "s1"));
   });
   afterAll(async () => {
@@ -208,12 +209,19 @@ function tamper(provider: Provider) {
       expect(got).toBeInstanceOf(DataVaultDecryptionError);
       figures.refusedDecryption++;
     }
-    for (const junk of [ca.slice(0, -1), ca.slice(0, 10), "v1.", "v1.AAAA", cb.slice(0, 20) + ca.slice(20), "v2." + ca.slice(3)]) {
+    for (const junk of [ca.slice(0, -1), ca.slice(0, 10), "v1.", "v1.AAAA", "v2.", cb.slice(0, 20) + ca.slice(20), "v1." + ca.slice(3), "v3." + ca.slice(3)]) {
       expect((await put("s1", ha, junk)).status).toBe(200);
       await expectDecryptionError("s1", a);
     }
+    // A's own ciphertext put back (the entry's version has moved on since): a replay, refused as such (format v2).
     await put("s1", ha, ca);
-    expect(await s1.getValue(a, { secret })).toBe("client-value-a");
+    const replayed = await s1.getValue(a, { secret }).then((v) => v, (e: unknown) => e);
+    figures.clientLayerCases++;
+    if (!(replayed instanceof DataVaultRollbackError)) figures.wrongData++;
+    expect(replayed).toBeInstanceOf(DataVaultRollbackError);
+    figures.refusedRollback++;
+    await s1.setValue(a, "client-value-a2", { secret });
+    expect(await s1.getValue(a, { secret })).toBe("client-value-a2");
   });
 
   it("figures", () => {

@@ -1,4 +1,4 @@
-// Two app instances (two `next start` processes) on one PostgreSQL database
+// Two app instances (two production servers, as npm start runs them) on one PostgreSQL database
 // with the same DATA_DIR and VAULT_ROOT_KEY, clients alternating between
 // them on every request: the concurrency guarantees (concurrency-suite.ts:
 // last write wins among real writes, check-and-set unique winners, exact
@@ -6,7 +6,7 @@
 // revocation effective on both within VAULT_KEY_CACHE_SECONDS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresReachable } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
 import { createServerKey, revokeServerKey } from "@/lib/server-keys/service";
 import { rotateMasterKey } from "@/lib/vault/keyring";
 import { reconcileCounts } from "@/lib/vault/entries";
@@ -42,7 +42,7 @@ describe.skipIf(!pgUp)("two instances on one PostgreSQL: consistency and revocat
     await pool(n, 16, async (i) => {
       if (i === Math.floor(n / 2)) {
         rotatedAt = i;
-        await rotateMasterKey({});
+        await rotateMasterKey(TEST_ACTOR);
       }
       const k = keyHash();
       const w = await api(at(i), "PUT", `/api/v1/stores/shared/entries/${k}`, { token, body: { value: `x-${i}` } });
@@ -61,12 +61,12 @@ describe.skipIf(!pgUp)("two instances on one PostgreSQL: consistency and revocat
   });
 
   it(`a revoked key is refused by both instances within VAULT_KEY_CACHE_SECONDS (${CACHE_SECONDS} s)`, async () => {
-    const { token: t, key } = await createServerKey(projectId, { name: "to revoke", stores: null, readOnly: false }, {});
+    const { token: t, key } = await createServerKey(projectId, { name: "to revoke", stores: null, readOnly: false }, TEST_ACTOR);
     const k = keyHash();
     // Warm both instances' caches.
     for (let i = 0; i < 4; i++) expect((await api(at(i), "PUT", `/api/v1/stores/shared/entries/${k}`, { token: t, body: { value: `r-${i}` } })).status).toBe(200);
     const revokedAt = Date.now();
-    await revokeServerKey(projectId, key.id, {});
+    await revokeServerKey(projectId, key.id, TEST_ACTOR);
     const refusedAfter: number[] = [];
     let writesAfterWindow = 0;
     for (const i of [0, 1]) {

@@ -1,12 +1,3 @@
-// GET /api/health — no auth. 200 when the database answers, 503 otherwise.
-import { checkHealth } from "@/lib/health";
-
-export const dynamic = "force-dynamic";
-
-export async function GET() {
-  const ok = await checkHealth();
-  return Response.json(ok ? { status: "ok" } : { status: "unavailable" }, {
-    status: ok ? 200 : 503,
-    headers: { "Cache-Control": "no-store" },
-  });
-}
+// Served by the v1 operation table (lib/api/operations.ts); every method goes to its dispatcher.
+import { v1Route } from "@/lib/api/route";
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = v1Route("/api/health");

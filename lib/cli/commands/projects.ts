@@ -4,6 +4,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { createProjectSchema, emailSchema } from "@/lib/dashboard/schemas";
 import { createProject } from "@/lib/projects/service";
+import { CLI_ACTOR } from "@/lib/audit/actor";
 import { checkOption, CliError, type Command } from "../command";
 import { plural, table, when } from "../format";
 
@@ -40,7 +41,7 @@ export const projectCreate: Command = {
     const email = checkOption("owner", emailSchema, args.required("owner"));
     const owner = await getDb().user.findUnique({ where: { email }, select: { id: true } });
     if (!owner) throw new CliError("NOT_FOUND", `no account with email ${email} (create it with user create)`);
-    const project = await createProject({ name }, { userId: owner.id });
+    const project = await createProject({ name, ownerId: owner.id }, CLI_ACTOR);
     return {
       json: { project: { id: project.id, name: project.name, owner: email, createdAt: project.createdAt } },
       text: `Created project "${project.name}" (id ${project.id}), owned by ${email}.`,

@@ -1,4 +1,5 @@
-// root-key rotate: re-wraps the master-key keyring under a new root key.
+// root-key rotate: re-wraps the master-key keyring under a new root key and
+// re-keys the server-key hashes (keyed by the root key), in one transaction.
 // Keys are read from files or stdin (never argv) and never printed.
 //
 // With --write-key-file (the embedded default, where the vault reads
@@ -103,10 +104,10 @@ async function finishInterrupted(oldKey: Buffer, file: string, pending: string):
     rmSync(pending);
     return null;
   }
-  const rewrapped = ids.some((id) => id !== pendingId) ? (await rotateRootKey(oldKey, pendingKey)).rewrapped : 0;
+  const done = ids.some((id) => id !== pendingId) ? await rotateRootKey(oldKey, pendingKey) : { rewrapped: 0, serverKeysRekeyed: 0, serverKeysDisabled: 0 };
   installKeyFile(file, pending);
   return {
-    json: { resumed: true, rewrapped, rootKeyFile: file, previousKeyFile: `${file}.old` },
+    json: { resumed: true, ...done, rootKeyFile: file, previousKeyFile: `${file}.old` },
     text:
       `Finished an interrupted rotation: the keyring was already under the key in ${path.basename(pending)}, ` +
       `which is now ${file} (the previous key is in ${file}.old).\n` +
@@ -116,7 +117,7 @@ async function finishInterrupted(oldKey: Buffer, file: string, pending: string):
 
 export const rootKeyRotate: Command = {
   name: "root-key rotate",
-  summary: "re-wrap the master keys under a new root key",
+  summary: "re-wrap the master keys and re-key the server-key hashes under a new root key",
   needsKeyring: false,
   options: {
     "old-key-file": { type: "string", arg: "F", description: "the current root key (default: VAULT_ROOT_KEY, else $DATA_DIR/root.key)" },
@@ -161,19 +162,24 @@ export const rootKeyRotate: Command = {
     if (write) writeKeyFile(pending, newKey);
     // On failure root.key.new stays: the error may have come after the commit
     // (a lost connection), and the next run checks which key the keyring uses.
-    const { rewrapped } = await rotateRootKey(oldKey, newKey);
+    const rotation = await rotateRootKey(oldKey, newKey);
     if (write) installKeyFile(file, pending);
 
-    const done = `Re-wrapped ${plural(rewrapped, "master key")} under the new root key.`;
+    const done = [
+      `Re-wrapped ${plural(rotation.rewrapped, "master key")} and re-keyed ${plural(rotation.serverKeysRekeyed, "server-key hash", "server-key hashes")} under the new root key.`,
+      ...(rotation.serverKeysDisabled > 0
+        ? [`${plural(rotation.serverKeysDisabled, "server key")} failed the integrity check of its stored digest and ${rotation.serverKeysDisabled === 1 ? "was" : "were"} revoked (see key list).`]
+        : []),
+    ].join("\n");
     if (write) {
       return {
-        json: { resumed: false, rewrapped, rootKeyFile: file, previousKeyFile: `${file}.old` },
+        json: { resumed: false, ...rotation, rootKeyFile: file, previousKeyFile: `${file}.old` },
         text: `${done}\nIt is now in ${file}; the previous key is in ${file}.old (delete it once your backups hold the new key).\nRestart the servers.`,
       };
     }
     const where = getConfig().VAULT_ROOT_KEY ? "VAULT_ROOT_KEY" : file;
     return {
-      json: { resumed: false, rewrapped, rootKeyFile: null, previousKeyFile: null },
+      json: { resumed: false, ...rotation, rootKeyFile: null, previousKeyFile: null },
       text: `${done}\nNow put the new key in ${where} on every instance and restart them; with the old key they refuse to start.`,
     };
   },

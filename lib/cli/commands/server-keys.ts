@@ -3,11 +3,12 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { createServerKey, listServerKeys, revokeServerKey } from "@/lib/server-keys/service";
+import { CLI_ACTOR } from "@/lib/audit/actor";
 import { CliError, UsageError, type Command } from "../command";
 import { table, when } from "../format";
 import { PROJECT_OPTION, resolveProject } from "./projects";
 
-const CLI = { cli: true } as const;
+const CLI = CLI_ACTOR;
 
 function parseStores(raw: string | undefined): string[] | null {
   if (raw === undefined) return null;
@@ -17,6 +18,7 @@ function parseStores(raw: string | undefined): string[] | null {
 }
 
 const scopeText = (stores: string[] | null) => (stores === null ? "all stores" : stores.join(","));
+const accessText = (k: { readOnly: boolean; audit: boolean }) => `${k.readOnly ? "read-only" : "read-write"}${k.audit ? "+audit" : ""}`;
 
 export const keyCreate: Command = {
   name: "key create",
@@ -26,8 +28,12 @@ export const keyCreate: Command = {
     name: { type: "string", arg: "NAME", description: "what the key is for", required: true },
     stores: { type: "string", arg: "A,B", description: "limit the key to these stores (default: all stores)" },
     "read-only": { type: "boolean", description: "reads only; writes and deletes are refused" },
+    audit: { type: "boolean", description: "grant the audit permission (read entries' access logs); the default for read-write keys" },
+    "no-audit": { type: "boolean", description: "withhold the audit permission (the default for read-only keys)" },
   },
-  details: "The stores must exist. The token is shown only now: with --json it is the \"token\" field.",
+  details:
+    "The stores must exist. The token is shown only now: with --json it is the \"token\" field.\n" +
+    "The audit permission lets the key read entries' access logs (GET .../entries/{keyHash}/access-log, the SDK's getAccessLog).",
   async run(args) {
     const name = args.required("name");
     const stores = parseStores(args.string("stores"));
@@ -38,11 +44,13 @@ export const keyCreate: Command = {
       const missing = stores.filter((s) => !found.some((f) => f.storeId === s));
       if (missing.length) throw new CliError("STORE_NOT_FOUND", `no store "${missing.join('", "')}" in project "${project.name}"`);
     }
-    const { key, token } = await createServerKey(project.id, { name, stores, readOnly: args.flag("read-only") }, CLI);
+    if (args.flag("audit") && args.flag("no-audit")) throw new UsageError("use one of --audit and --no-audit");
+    const audit = args.flag("audit") ? true : args.flag("no-audit") ? false : undefined;
+    const { key, token } = await createServerKey(project.id, { name, stores, readOnly: args.flag("read-only"), audit }, CLI);
     return {
       json: { projectId: project.id, key, token },
       text: [
-        `Created server key "${key.name}" (id ${key.id}) in "${project.name}": ${scopeText(key.stores)}, ${key.readOnly ? "read-only" : "read-write"}.`,
+        `Created server key "${key.name}" (id ${key.id}) in "${project.name}": ${scopeText(key.stores)}, ${accessText(key)}.`,
         "Token (shown only this once; keep it in your app's secret store):",
         token,
       ].join("\n"),
@@ -66,7 +74,7 @@ export const keyList: Command = {
           k.name,
           `${k.displayPrefix}…`,
           scopeText(k.stores),
-          k.readOnly ? "read-only" : "read-write",
+          accessText(k),
           when(k.createdAt),
           when(k.lastUsedAt),
           k.revokedAt ? `revoked ${when(k.revokedAt)}` : "active",

@@ -1,12 +1,14 @@
-// store create / store list / store delete, through the same services the
-// dashboard calls.
+// store create / store list / store show / store delete, through the same
+// services the dashboard calls.
 import "server-only";
-import { createStore, deleteStore, listStores } from "@/lib/vault/stores";
-import { UsageError, type Command } from "../command";
+import { createStore, deleteStore, getStore, listStores } from "@/lib/vault/stores";
+import { VaultError } from "@/lib/vault/errors";
+import { CLI_ACTOR } from "@/lib/audit/actor";
+import { CliError, UsageError, type Command } from "../command";
 import { plural, table, when } from "../format";
 import { PROJECT_OPTION, resolveProject } from "./projects";
 
-const CLI = { cli: true } as const;
+const CLI = CLI_ACTOR;
 
 export const storeCreate: Command = {
   name: "store create",
@@ -47,6 +49,37 @@ export const storeList: Command = {
           ["store", "name", "entries", "last activity", "created"],
           stores.map((s) => [s.id, s.displayName, s.entryCount, when(s.lastActivityAt), when(s.createdAt)]),
         ) + (stores.length ? `\n${plural(stores.length, "store")} in "${project.name}"` : ""),
+    };
+  },
+};
+
+export const storeShow: Command = {
+  name: "store show",
+  summary: "show a store with its live entries per secret generation",
+  options: {
+    project: PROJECT_OPTION,
+    id: { type: "string", arg: "ID", description: "the store id", required: true },
+  },
+  details:
+    "GENERATION is the SDK's short, non-secret id of the app secret that wrote the entries; \"unknown\" counts entries written without one (SDKs before format v2). " +
+    "A rotation of the app's secret is finished when the old secret's generation is gone from the list.",
+  async run(args) {
+    const storeId = args.required("id");
+    const project = await resolveProject(args.required("project"));
+    const store = await getStore(project.id, storeId).catch((error: unknown) => {
+      if (error instanceof VaultError && error.code === "STORE_NOT_FOUND") throw new CliError("STORE_NOT_FOUND", `no store "${storeId}" in project "${project.name}"`);
+      throw error;
+    });
+    return {
+      json: { projectId: project.id, store },
+      text: [
+        `Store "${store.id}" (${store.displayName}) in "${project.name}": ${plural(store.entryCount, "live entry", "live entries")}, created ${when(store.createdAt)}, last activity ${when(store.lastActivityAt)}.`,
+        "",
+        table(
+          ["generation", "entries"],
+          store.generations.map((g) => [g.id ?? "unknown", g.entryCount]),
+        ),
+      ].join("\n"),
     };
   },
 };

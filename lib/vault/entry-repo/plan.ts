@@ -2,7 +2,7 @@
 // shared by both databases so the rules (versions, check-and-set, expiry)
 // live in one place.
 import { VaultError } from "../errors";
-import { isLive, type PutItem } from "./types";
+import { isLive, type LeaseDecision, type LeaseRequest, type LeaseRow, type PutItem } from "./types";
 
 export type Existing = { keyHash: string; version: number; createdAt: Date; expiresAt: Date | null };
 
@@ -35,6 +35,35 @@ export function checkDelete(old: { version: number; expiresAt: Date | null } | n
     throw new VaultError("VERSION_CONFLICT", `the entry is at version ${current}, not ${ifVersion}`);
   }
   return live;
+}
+
+/**
+ * The lease rules, shared by both databases. A renewal needs the same
+ * token (even after expiry: nobody took the lease over, so its holder
+ * still owns it). An acquisition first checks `ifVersion` (a waiter whose
+ * entry moved is done, whoever holds the lease), then takes the lease if
+ * it is free or expired, with a new token.
+ */
+export function decideLease(lease: LeaseRow | null, currentVersion: number, request: LeaseRequest, now: Date): LeaseDecision {
+  const expiresAt = new Date(now.getTime() + request.ttlMs);
+  if (request.renew !== undefined) {
+    return lease !== null && lease.token === request.renew ? { kind: "acquire", token: request.renew, expiresAt, write: "update" } : { kind: "lost" };
+  }
+  if (request.ifVersion !== undefined && request.ifVersion !== currentVersion) return { kind: "version" };
+  if (lease !== null && lease.expiresAt > now) return { kind: "held", expiresAt: lease.expiresAt };
+  return { kind: "acquire", token: request.token, expiresAt, write: lease === null ? "insert" : "update" };
+}
+
+/**
+ * The fence: a write under a lease passes only while the lease row still
+ * carries its token. An expired lease nobody took over still does (the
+ * holder's write is then safe: nobody else ran); a lease taken over,
+ * released or purged does not.
+ */
+export function checkFence(lease: LeaseRow | null, token: string): void {
+  if (lease === null || lease.token !== token) {
+    throw new VaultError("LEASE_LOST", "the lease of this entry was taken over or ended; nothing was written");
+  }
 }
 
 export const storeNotFound = (storeId: string) => new VaultError("STORE_NOT_FOUND", `no store "${storeId}" in this project`);

@@ -5,9 +5,9 @@ import "server-only";
 // Prisma's adapter stores them (ISO-8601 with "+00:00").
 import type Database from "better-sqlite3";
 import { getSqliteConnection } from "../../db/client";
-import { checkDelete, planWrites, storeNotFound, type Existing } from "./plan";
-import type { EntryRepo, RawRow, StoredRow } from "./types";
-import { toStoredRow } from "./types";
+import { checkDelete, checkFence, decideLease, planWrites, storeNotFound, type Existing } from "./plan";
+import type { EntryRepo, LeaseRow, RawRow, StoredRow } from "./types";
+import { isLive, toStoredRow } from "./types";
 
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
@@ -25,19 +25,32 @@ function statements(c: Database.Database) {
       `SELECT s."id" AS "sref", ${COLUMNS} FROM "Store" s LEFT JOIN "Entry" e ON e."storeRef" = s."id" AND e."keyHash" = ? WHERE s."projectId" = ? AND s."storeId" = ?`,
     ),
     getMany: prep(`SELECT ${COLUMNS} FROM "Entry" e WHERE e."storeRef" = ? AND e."keyHash" IN (SELECT value FROM json_each(?))`),
+    // What a batch answer would hold, from the index and the rows' lengths, before any blob is read.
+    sizeMany: prep(
+      `SELECT coalesce(sum(length(e."ciphertext")), 0) FROM "Entry" e WHERE e."storeRef" = ? AND e."keyHash" IN (SELECT value FROM json_each(?)) AND (e."expiresAt" IS NULL OR e."expiresAt" > ?)`,
+    ).pluck(),
     existing: prep(`SELECT "keyHash", "version", "createdAt", "expiresAt" FROM "Entry" WHERE "storeRef" = ? AND "keyHash" IN (SELECT value FROM json_each(?))`),
     insert: prep(
-      `INSERT INTO "Entry" ("storeRef", "keyHash", "ciphertext", "wrappedKey", "masterKeyVersion", "version", "createdAt", "updatedAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO "Entry" ("storeRef", "keyHash", "ciphertext", "wrappedKey", "masterKeyVersion", "version", "createdAt", "updatedAt", "expiresAt", "secretGeneration") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     update: prep(
-      `UPDATE "Entry" SET "ciphertext" = ?, "wrappedKey" = ?, "masterKeyVersion" = ?, "version" = ?, "createdAt" = ?, "updatedAt" = ?, "expiresAt" = ? WHERE "storeRef" = ? AND "keyHash" = ? AND "version" = ?`,
+      `UPDATE "Entry" SET "ciphertext" = ?, "wrappedKey" = ?, "masterKeyVersion" = ?, "version" = ?, "createdAt" = ?, "updatedAt" = ?, "expiresAt" = ?, "secretGeneration" = ? WHERE "storeRef" = ? AND "keyHash" = ? AND "version" = ?`,
     ),
     remove: prep(`DELETE FROM "Entry" WHERE "storeRef" = ? AND "keyHash" = ? AND "version" = ?`),
     count: prep(`UPDATE "Store" SET "entryCount" = "entryCount" + ? WHERE "id" = ?`),
+    lease: prep(`SELECT "token", "expiresAt" FROM "EntryLease" WHERE "storeRef" = ? AND "keyHash" = ?`),
+    leaseInsert: prep(`INSERT INTO "EntryLease" ("storeRef", "keyHash", "token", "expiresAt", "acquiredAt") VALUES (?, ?, ?, ?, ?)`),
+    leaseUpdate: prep(`UPDATE "EntryLease" SET "token" = ?, "expiresAt" = ?, "acquiredAt" = CASE WHEN "token" = ? THEN "acquiredAt" ELSE ? END WHERE "storeRef" = ? AND "keyHash" = ?`),
+    leaseDelete: prep(`DELETE FROM "EntryLease" WHERE "storeRef" = ? AND "keyHash" = ? AND "token" = ?`),
   };
 }
 
 const cache = new WeakMap<Database.Database, ReturnType<typeof statements>>();
+function readLease(s: ReturnType<typeof statements>, storeRef: string, keyHash: string): LeaseRow | null {
+  const r = s.lease.get(storeRef, keyHash) as { token: string; expiresAt: string } | undefined;
+  return r ? { token: r.token, expiresAt: new Date(r.expiresAt) } : null;
+}
+
 const stmts = (c: Database.Database) => {
   let s = cache.get(c);
   if (!s) cache.set(c, (s = statements(c)));
@@ -54,13 +67,16 @@ export const sqliteEntryRepo: EntryRepo = {
     });
   },
 
-  async getMany(projectId, storeId, keys) {
+  async getMany(projectId, storeId, keys, maxBytes) {
     const gate = await getSqliteConnection();
     return gate.runExclusive((c) => {
       const s = stmts(c);
       const storeRef = s.storeRef.get(projectId, storeId) as string | undefined;
-      if (!storeRef) return { storeRef: null, rows: [] };
-      return { storeRef, rows: (s.getMany.all(storeRef, JSON.stringify(keys)) as RawRow[]).map(toRow) };
+      if (!storeRef) return { storeRef: null, rows: [], bytes: 0 };
+      const list = JSON.stringify(keys);
+      const bytes = s.sizeMany.get(storeRef, list, ts(new Date())) as number;
+      if (bytes > maxBytes) return { storeRef, rows: [], bytes };
+      return { storeRef, rows: (s.getMany.all(storeRef, list) as RawRow[]).map(toRow), bytes };
     });
   },
 
@@ -76,18 +92,22 @@ export const sqliteEntryRepo: EntryRepo = {
           const existing = (s.existing.all(storeRef, JSON.stringify(items.map((i) => i.keyHash))) as RawRow[]).map(
             (r): Existing => ({ keyHash: r.keyHash, version: r.version, createdAt: new Date(r.createdAt), expiresAt: r.expiresAt ? new Date(r.expiresAt) : null }),
           );
+          // The fence comes first: a write whose lease was lost changes nothing.
+          for (const item of items) if (item.lease) checkFence(readLease(s, storeRef, item.keyHash), item.lease.token);
           const plan = planWrites(items, existing, now);
           let inserted = 0;
           for (const w of plan) {
             const sealed = seal(storeRef, w.item.keyHash, w.version, w.item.value);
             const expires = w.item.expiresAt ? ts(w.item.expiresAt) : null;
+            const generation = w.item.generation ?? null;
             if (w.replaces) {
               // One connection, one synchronous transaction: the row is as read.
-              s.update.run(sealed.ciphertext, sealed.wrappedKey, sealed.masterKeyVersion, w.version, ts(w.createdAt), ts(now), expires, storeRef, w.item.keyHash, w.replaces.version);
+              s.update.run(sealed.ciphertext, sealed.wrappedKey, sealed.masterKeyVersion, w.version, ts(w.createdAt), ts(now), expires, generation, storeRef, w.item.keyHash, w.replaces.version);
             } else {
-              s.insert.run(storeRef, w.item.keyHash, sealed.ciphertext, sealed.wrappedKey, sealed.masterKeyVersion, w.version, ts(now), ts(now), expires);
+              s.insert.run(storeRef, w.item.keyHash, sealed.ciphertext, sealed.wrappedKey, sealed.masterKeyVersion, w.version, ts(now), ts(now), expires, generation);
               inserted++;
             }
+            if (w.item.lease?.release) s.leaseDelete.run(storeRef, w.item.keyHash, w.item.lease.token);
           }
           if (inserted > 0) s.count.run(inserted, storeRef);
           return { storeRef, results: plan.map((w) => ({ version: w.version, created: w.created })) };
@@ -113,6 +133,38 @@ export const sqliteEntryRepo: EntryRepo = {
           return { storeRef: r.sref, live };
         })
         .immediate();
+    });
+  },
+
+  async lease(projectId, storeId, keyHash, request) {
+    const gate = await getSqliteConnection();
+    return gate.runExclusive((c) => {
+      const s = stmts(c);
+      return c
+        .transaction(() => {
+          const r = s.getJoined.get(keyHash, projectId, storeId) as (RawRow & { sref: string }) | undefined;
+          if (!r) throw storeNotFound(storeId);
+          const row = r.keyHash === null ? null : toRow(r);
+          const now = new Date();
+          const current = row && isLive(row, now) ? row.version : 0;
+          const decision = decideLease(readLease(s, r.sref, keyHash), current, request, now);
+          if (decision.kind === "acquire") {
+            if (decision.write === "insert") s.leaseInsert.run(r.sref, keyHash, decision.token, ts(decision.expiresAt), ts(now));
+            else s.leaseUpdate.run(decision.token, ts(decision.expiresAt), decision.token, ts(now), r.sref, keyHash);
+          }
+          return { storeRef: r.sref, decision, row };
+        })
+        .immediate();
+    });
+  },
+
+  async releaseLease(projectId, storeId, keyHash, token) {
+    const gate = await getSqliteConnection();
+    return gate.runExclusive((c) => {
+      const s = stmts(c);
+      const storeRef = s.storeRef.get(projectId, storeId) as string | undefined;
+      if (!storeRef) throw storeNotFound(storeId);
+      return { storeRef, released: s.leaseDelete.run(storeRef, keyHash, token).changes === 1 };
     });
   },
 };

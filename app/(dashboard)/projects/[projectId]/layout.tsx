@@ -1,4 +1,6 @@
+import { HydrationBoundary } from "@tanstack/react-query";
 import { ProjectFrame } from "@/components/projects/project-nav";
+import { prefetchProject } from "@/lib/dashboard/server-data";
 
 export default async function ProjectLayout({
   children,
@@ -8,5 +10,9 @@ export default async function ProjectLayout({
   params: Promise<{ projectId: string }>;
 }) {
   const { projectId } = await params;
-  return <ProjectFrame projectId={projectId}>{children}</ProjectFrame>;
+  return (
+    <HydrationBoundary state={await prefetchProject(projectId)}>
+      <ProjectFrame projectId={projectId}>{children}</ProjectFrame>
+    </HydrationBoundary>
+  );
 }

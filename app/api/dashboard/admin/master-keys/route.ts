@@ -1,9 +1,7 @@
-// GET /api/dashboard/admin/master-keys — session, instance admin: versions, rewrap status, rotation policy.
+// GET /api/dashboard/admin/master-keys — session, instance admin: versions,
+// rewrap status, quarantined entries, rotation policy and the next rotation.
 import { dashboardRoute } from "@/lib/dashboard/route";
-import { getRewrapStatus, getRotationPolicy, listMasterKeys } from "@/lib/vault/keyring";
+import { masterKeyOverview } from "@/lib/dashboard/server-data";
 
-export const GET = dashboardRoute({ auth: "admin" }, async () => ({
-  keys: await listMasterKeys(),
-  rewrap: await getRewrapStatus(),
-  policy: getRotationPolicy(),
-}));
+// The page prefetches the same overview (lib/dashboard/server-data.ts).
+export const GET = dashboardRoute({ auth: "admin" }, masterKeyOverview);

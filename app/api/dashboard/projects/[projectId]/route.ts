@@ -4,6 +4,7 @@
 import { dashboardRoute } from "@/lib/dashboard/route";
 import { deleteProjectSchema, projectParams, renameProjectSchema } from "@/lib/dashboard/schemas";
 import { deleteProject, getProject, renameProject } from "@/lib/projects/service";
+import { userActor } from "@/lib/audit/actor";
 
 export const GET = dashboardRoute({ params: projectParams, project: "member" }, async ({ params, user }) => ({
   project: await getProject(params.projectId, user.id),
@@ -11,13 +12,13 @@ export const GET = dashboardRoute({ params: projectParams, project: "member" }, 
 
 export const PATCH = dashboardRoute(
   { params: projectParams, project: "owner", body: renameProjectSchema },
-  async ({ params, user, body }) => ({ project: await renameProject(params.projectId, body, { userId: user.id }) }),
+  async ({ params, user, body }) => ({ project: await renameProject(params.projectId, body, userActor(user.id)) }),
 );
 
 export const DELETE = dashboardRoute(
   { params: projectParams, project: "owner", body: deleteProjectSchema },
   async ({ params, user, body }) => {
-    await deleteProject(params.projectId, body, { userId: user.id });
+    await deleteProject(params.projectId, body, userActor(user.id));
     return { deleted: true };
   },
 );

@@ -1,4 +1,4 @@
-// GET /api/dashboard/admin/master-keys/rewrap — session, instance admin: rewrap progress (polled while running).
+// GET /api/dashboard/admin/master-keys/rewrap — session, instance admin: rewrap progress (polled while it runs).
 import { dashboardRoute } from "@/lib/dashboard/route";
 import { getRewrapStatus } from "@/lib/vault/keyring";
 

@@ -1,14 +1,9 @@
-// GET  /api/dashboard/projects/{projectId}/members — session, member.
-// POST /api/dashboard/projects/{projectId}/members — session, owner: add an existing account by email.
+// GET /api/dashboard/projects/{projectId}/members — session, member.
+// Members join through invitations (…/invitations), never by email alone.
 import { dashboardRoute } from "@/lib/dashboard/route";
-import { addMemberSchema, projectParams } from "@/lib/dashboard/schemas";
-import { addMember, listMembers } from "@/lib/projects/members";
+import { projectParams } from "@/lib/dashboard/schemas";
+import { listMembers } from "@/lib/projects/members";
 
 export const GET = dashboardRoute({ params: projectParams, project: "member" }, async ({ params }) => ({
   members: await listMembers(params.projectId),
 }));
-
-export const POST = dashboardRoute(
-  { params: projectParams, project: "owner", body: addMemberSchema },
-  async ({ params, user, body }) => ({ member: await addMember(params.projectId, body, { userId: user.id }) }),
-);

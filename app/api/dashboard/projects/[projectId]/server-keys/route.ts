@@ -3,6 +3,7 @@
 import { dashboardRoute } from "@/lib/dashboard/route";
 import { createServerKeySchema, projectParams } from "@/lib/dashboard/schemas";
 import { createServerKey, listServerKeys } from "@/lib/server-keys/service";
+import { userActor } from "@/lib/audit/actor";
 
 export const GET = dashboardRoute({ params: projectParams, project: "member" }, async ({ params }) => ({
   keys: await listServerKeys(params.projectId),
@@ -11,7 +12,7 @@ export const GET = dashboardRoute({ params: projectParams, project: "member" }, 
 export const POST = dashboardRoute(
   { params: projectParams, project: "owner", body: createServerKeySchema },
   async ({ params, user, body }) => {
-    const { key, token } = await createServerKey(params.projectId, body, { userId: user.id });
+    const { key, token } = await createServerKey(params.projectId, body, userActor(user.id));
     return { key, token };
   },
 );

@@ -3,6 +3,7 @@
 import { dashboardRoute } from "@/lib/dashboard/route";
 import { createStoreSchema, projectParams } from "@/lib/dashboard/schemas";
 import { createStore, listStores } from "@/lib/vault/stores";
+import { userActor } from "@/lib/audit/actor";
 
 export const GET = dashboardRoute({ params: projectParams, project: "member" }, async ({ params }) => ({
   stores: await listStores(params.projectId),
@@ -10,5 +11,5 @@ export const GET = dashboardRoute({ params: projectParams, project: "member" }, 
 
 export const POST = dashboardRoute(
   { params: projectParams, project: "owner", body: createStoreSchema },
-  async ({ params, user, body }) => ({ store: await createStore(params.projectId, body, { userId: user.id }) }),
+  async ({ params, user, body }) => ({ store: await createStore(params.projectId, body, userActor(user.id)) }),
 );

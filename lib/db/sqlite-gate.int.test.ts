@@ -1,0 +1,66 @@
+// The SQLite serving connection does not run WAL checkpoints itself (they
+// include an fsync and stalled every request for 100 ms or more during a
+// rewrap); a worker thread with its own connection does, in the background.
+// Checked on a real database: the connection's automatic checkpoint is off,
+// rows reach the database file without anyone on the main thread
+// checkpointing, and closing the client stops the thread.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, getDb, getSqliteConnection } from "./client";
+import { resetConfigForTests } from "@/lib/config";
+import { prepareDatabase } from "@/lib/startup";
+import { resetProcessSingletons } from "@/lib/singleton";
+
+const saved = { url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR };
+let dir: string;
+let file: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "dv-ckpt-"));
+  file = path.join(dir, "vault.db");
+  process.env.DATABASE_URL = `file:${file}`;
+  process.env.DATA_DIR = dir;
+  process.env.VAULT_LOG ??= "off";
+  resetProcessSingletons();
+  resetConfigForTests();
+  await closeDb();
+  await prepareDatabase();
+});
+afterAll(async () => {
+  await closeDb();
+  rmSync(dir, { recursive: true, force: true });
+  process.env.DATABASE_URL = saved.url;
+  process.env.DATA_DIR = saved.dataDir;
+  resetConfigForTests();
+});
+
+describe("SQLite checkpoints off the serving connection", () => {
+  it("the serving connection does not checkpoint; the worker moves the WAL into the database file", async () => {
+    const gate = await getSqliteConnection();
+    expect(Number(await gate.runExclusive((c) => c.pragma("wal_autocheckpoint", { simple: true })))).toBe(0);
+    const before = statSync(file).size;
+    const db = getDb();
+    const project = await db.project.create({ data: { name: "ckpt" } });
+    // About 4 MB of rows, written on the main thread only.
+    const big = "x".repeat(4000);
+    for (let i = 0; i < 10; i++) {
+      await db.auditEvent.createMany({ data: Array.from({ length: 100 }, (_, j) => ({ id: `${String(i).padStart(12, "0")}${String(j).padStart(16, "0")}`, actorType: "system", projectId: project.id, action: "test", target: `${i}-${j}-${big}` })) });
+    }
+    let grew = false;
+    for (let i = 0; i < 100 && !grew; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      grew = statSync(file).size > before + 2_000_000;
+    }
+    expect(grew, `database file ${statSync(file).size} bytes, was ${before}`).toBe(true);
+  });
+
+  it("closing the client stops the checkpointing thread (the process is not kept alive)", async () => {
+    const started = Date.now();
+    await closeDb();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // A new client starts a new one and works.
+    expect(await getDb().project.count()).toBe(1);
+  });
+});

@@ -1,0 +1,23 @@
+-- Issue 14: the secret generation that encrypted each entry (counts per
+-- generation), and refresh leases on entries.
+
+-- AlterTable
+ALTER TABLE "Entry" ADD COLUMN "secretGeneration" TEXT;
+
+-- CreateTable
+CREATE TABLE "EntryLease" (
+    "storeRef" TEXT NOT NULL,
+    "keyHash" TEXT NOT NULL,
+    "token" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "acquiredAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("storeRef", "keyHash"),
+    CONSTRAINT "EntryLease_storeRef_fkey" FOREIGN KEY ("storeRef") REFERENCES "Store" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "Entry_storeRef_secretGeneration_expiresAt_idx" ON "Entry"("storeRef", "secretGeneration", "expiresAt");
+
+-- CreateIndex
+CREATE INDEX "EntryLease_expiresAt_idx" ON "EntryLease"("expiresAt");
