@@ -42,6 +42,39 @@ if (unknown.length > 0) {
 }
 const selected = only.length === 0 ? tiers : tiers.filter(([, script]) => only.includes(script.replace("test:", "")));
 
+/** One line per failed test (file, name, first line of the error), from a runner's JSON report. */
+function failures(kind, file) {
+  if (!existsSync(file)) return [];
+  const firstLine = (m) => String(m ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim()) ?? "";
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8"));
+    const out = [];
+    if (kind === "vitest") {
+      for (const f of r.testResults ?? []) {
+        const where = path.relative(process.cwd(), f.name ?? "");
+        if (f.status === "failed" && (f.assertionResults ?? []).length === 0) out.push(`${where}: ${firstLine(f.message)}`);
+        for (const a of f.assertionResults ?? []) {
+          if (a.status === "failed") out.push(`${where} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+        }
+      }
+      return out;
+    }
+    const walk = (suite, file) => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests ?? []) {
+          const last = t.results?.at(-1);
+          if (t.status === "unexpected") out.push(`${spec.file ?? file} > ${spec.title}: ${firstLine(last?.error?.message)}`);
+        }
+      }
+      for (const s of suite.suites ?? []) walk(s, suite.file ?? file);
+    };
+    for (const s of r.suites ?? []) walk(s, s.file);
+    return out;
+  } catch {
+    return [];
+  }
+}
+
 /** Test counts from a runner's JSON report, or null when it wrote none. */
 function counts(kind, file) {
   if (!existsSync(file)) return null;
@@ -62,6 +95,7 @@ function counts(kind, file) {
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const lines = [];
+const failedTests = [];
 const total = { passed: 0, failed: 0, skipped: 0, tests: 0 };
 let buildFailed = false;
 
@@ -94,6 +128,7 @@ for (const [name, script, extra = [], opts = {}] of selected) {
     c.failed = 1;
     note = ` (exit ${r.status} without a failing test: counted as 1 failure)`;
   }
+  failedTests.push(...failures(opts.report, file).map((f) => `  ${name}: ${f}`));
   total.passed += c.passed;
   total.failed += c.failed;
   total.skipped += c.skipped;
@@ -105,6 +140,8 @@ rmSync(reports, { recursive: true, force: true });
 
 const failedTiers = lines.filter((l) => !l.startsWith("ok")).length;
 console.log(`\n${lines.join("\n")}\n`);
+// The failed tests again, by name, so the end of a long CI log says which.
+if (failedTests.length > 0) console.log(`Failed tests:\n${failedTests.join("\n")}\n`);
 const which = only.length === 0 ? "all tiers" : `the ${selected.length} tiers asked for`;
 console.log(failedTiers === 0 ? `npm test: ${which} passed` : `npm test: ${failedTiers} of ${selected.length} tiers failed or did not run`);
 const testTiers = selected.filter(([, , , opts]) => opts?.report).length;

@@ -34,3 +34,13 @@ export async function makeStoreAndKey(
 export function keyHash(): string {
   return randomBytes(32).toString("base64url");
 }
+
+/**
+ * Waits until a moment has passed (plus a little), for tests of expiry. Tests
+ * give short-lived entries a margin of a second or more, so that the writes
+ * and reads before the moment stay before it on a loaded machine.
+ */
+export async function sleepUntil(moment: Date, extraMs = 50): Promise<void> {
+  const wait = moment.getTime() + extraMs - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}

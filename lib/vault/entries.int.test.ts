@@ -2,7 +2,7 @@
 // check-and-set, expiry, batches, counts, store isolation and deletion.
 import { expect, it } from "vitest";
 import { describeEachProvider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey, TEST_ACTOR } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, sleepUntil, TEST_ACTOR } from "@/test/fixtures";
 import { getDb } from "@/lib/db/client";
 import { resetConfigForTests } from "@/lib/config";
 import { batchGet, batchSet, deleteEntry, getEntry, purgeExpired, putEntry, reconcileCounts } from "./entries";
@@ -42,17 +42,18 @@ describeEachProvider("entries", () => {
     const { project } = await makeProject();
     await makeStoreAndKey(project.id, "s1");
     const k = keyHash();
-    const soon = new Date(Date.now() + 300);
+    const soon = new Date(Date.now() + 1_500);
     await putEntry(project.id, "s1", k, { value: "short-lived", expiresAt: soon });
     await putEntry(project.id, "s1", keyHash(), { value: "forever", expiresAt: null });
     expect((await getEntry(project.id, "s1", k)).expiresAt).toBe(soon.toISOString());
-    await new Promise((r) => setTimeout(r, 400));
+    await sleepUntil(soon);
     await expect(getEntry(project.id, "s1", k)).rejects.toMatchObject({ code: "ENTRY_NOT_FOUND" });
     expect((await batchGet(project.id, "s1", [k]))[k]).toBeNull();
     expect((await getStore(project.id, "s1")).entryCount).toBe(1);
     // Writing over an expired entry makes a new one.
-    expect(await putEntry(project.id, "s1", k, { value: "again", expiresAt: soon.getTime() > Date.now() ? soon : new Date(Date.now() + 200) , ifVersion: 0 })).toEqual({ version: 1, created: true });
-    await new Promise((r) => setTimeout(r, 300));
+    const again = new Date(Date.now() + 1_500);
+    expect(await putEntry(project.id, "s1", k, { value: "again", expiresAt: again, ifVersion: 0 })).toEqual({ version: 1, created: true });
+    await sleepUntil(again);
     expect(await purgeExpired()).toBeGreaterThanOrEqual(1);
     expect(await getDb().entry.count({ where: { keyHash: k } })).toBe(0);
     expect((await getStore(project.id, "s1")).entryCount).toBe(1);
@@ -126,9 +127,10 @@ describeEachProvider("entries", () => {
       const three = await batchGet(project.id, "s1", keys.slice(0, 3));
       expect(Object.values(three).map((e) => e?.value.length)).toEqual([400_000, 400_000, 400_000]);
       // Expired entries do not count toward the answer.
-      await putEntry(project.id, "s1", keys[3]!, { value: "x".repeat(400_000), expiresAt: new Date(Date.now() + 300) });
-      await putEntry(project.id, "s1", keys[4]!, { value: "y".repeat(400_000), expiresAt: new Date(Date.now() + 300) });
-      await new Promise((r) => setTimeout(r, 400));
+      const soon = new Date(Date.now() + 1_500);
+      await putEntry(project.id, "s1", keys[3]!, { value: "x".repeat(400_000), expiresAt: soon });
+      await putEntry(project.id, "s1", keys[4]!, { value: "y".repeat(400_000), expiresAt: soon });
+      await sleepUntil(soon);
       const all = await batchGet(project.id, "s1", keys);
       expect(Object.values(all).filter((e) => e !== null)).toHaveLength(3);
     } finally {

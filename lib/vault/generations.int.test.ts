@@ -2,7 +2,7 @@
 // check-and-set in batches, on real SQLite and real PostgreSQL.
 import { expect, it } from "vitest";
 import { describeEachProvider } from "@/test/providers";
-import { keyHash, makeProject, makeStoreAndKey } from "@/test/fixtures";
+import { keyHash, makeProject, makeStoreAndKey, sleepUntil } from "@/test/fixtures";
 import { batchGet, batchSet, deleteEntry, putEntry } from "./entries";
 import { getStore } from "./stores";
 
@@ -15,14 +15,15 @@ describeEachProvider("secret generations", () => {
     await putEntry(project.id, "s1", b, { value: "v2.b", expiresAt: null, generation: "genA0001" });
     await putEntry(project.id, "s1", c, { value: "v2.c", expiresAt: null, generation: "genB0002" });
     await putEntry(project.id, "s1", d, { value: "v1.d", expiresAt: null });
-    await putEntry(project.id, "s1", e, { value: "v2.e", expiresAt: new Date(Date.now() + 200), generation: "genA0001" });
+    const soon = new Date(Date.now() + 1_500);
+    await putEntry(project.id, "s1", e, { value: "v2.e", expiresAt: soon, generation: "genA0001" });
     let store = await getStore(project.id, "s1");
     expect(store.generations).toEqual([
       { id: "genA0001", entryCount: 3 },
       { id: "genB0002", entryCount: 1 },
       { id: null, entryCount: 1 },
     ]);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleepUntil(soon);
     // a moves to genB (a rotation rewrote it); d gets a generation on its next write.
     await putEntry(project.id, "s1", a, { value: "v2.a2", expiresAt: null, generation: "genB0002", ifVersion: 1 });
     await putEntry(project.id, "s1", d, { value: "v2.d2", expiresAt: null, generation: "genB0002" });
