@@ -13,6 +13,7 @@ import { closeDb } from "@/lib/db/client";
 import { resetConfigForTests } from "@/lib/config";
 import { prepareDatabase } from "@/lib/startup";
 import { resetProcessSingletons } from "@/lib/singleton";
+import { drainAuditQueue } from "@/lib/audit/record";
 
 export type Provider = "sqlite" | "postgres";
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -86,6 +87,13 @@ export function describeEachProvider(name: string, body: (provider: Provider) =>
         await prepareDatabase();
       });
       afterAll(async () => {
+        // Audit events still queued would be written by the writer's timer
+        // after this block, into whatever database the next block opened.
+        try {
+          await drainAuditQueue();
+        } catch {
+          // Nothing to write, or nowhere to write it: the block is over either way.
+        }
         await closeDb();
         rmSync(process.env.DATA_DIR!, { recursive: true, force: true });
         process.env.DATABASE_URL = saved.url;

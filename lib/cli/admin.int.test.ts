@@ -70,7 +70,7 @@ describeEachProvider("admin CLI", (provider) => {
     expect(short.json.error).toEqual({ code: "INVALID_REQUEST", message: "--password: Use at least 12 characters." });
     expect(noYes.code, noYes.stderr).toBe(2);
     expect(noYes.json.error.message).toContain("add --yes to confirm");
-  });
+  }, 120_000); // nine CLI processes at once
 
   // About twenty CLI processes, a few at a time: 120 s leaves room for a slow, shared machine.
   it("creates accounts, a project, stores and a server key whose token is printed once and works", async () => {
@@ -241,7 +241,7 @@ describeEachProvider("admin CLI", (provider) => {
     expect(again.json).toMatchObject({ resumed: false, rewrapped: 2 });
     expect(readFileSync(rootFile(), "utf8").trim()).toBe(fourth);
     resetProcessSingletons();
-  });
+  }, 180_000); // about ten CLI processes one after another: a second or more each alone, several on a loaded machine
 
   it("after master-key rotate, rewrap moves every entry to the new version and retires the old one", async () => {
     const { projectId, values } = state;
@@ -269,7 +269,7 @@ describeEachProvider("admin CLI", (provider) => {
     ]);
     expect(again.json).toMatchObject({ ran: true, processed: 0, remaining: 0, retired: [] });
     for (const [k, v] of values) expect((await getEntry(projectId, "s1", k)).value).toBe(v);
-  });
+  }, 120_000); // CLI processes, and the rewrap may wait out the retirement grace period
 
   it("counts reconcile reports drift made by hand and --fix repairs it; purge deletes expired entries", async () => {
     await getDb().$executeRawUnsafe(`UPDATE "Store" SET "entryCount" = 42 WHERE "storeId" = 's1'`);
@@ -293,5 +293,5 @@ describeEachProvider("admin CLI", (provider) => {
     const [stores, afterPurge] = await Promise.all([cli(["store", "list", "--project", state.projectId, "--json"]), cli(["counts", "reconcile", "--json"])]);
     expect(stores.json.stores[0]).toMatchObject({ id: "s1", entryCount: 6 });
     expect(afterPurge.code, afterPurge.stderr + afterPurge.stdout).toBe(0);
-  });
+  }, 120_000); // six CLI processes
 });

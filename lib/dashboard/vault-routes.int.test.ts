@@ -201,7 +201,13 @@ describeEachProvider("dashboard vault routes", () => {
       expect(after.body.keys.find((k: { state: string }) => k.state === "primary").version).toBe(rotated.body.version);
       expect(after.body.quarantine).toEqual([]);
       expect(after.body.nextRotation).toMatchObject({ primaryVersion: rotated.body.version, byAgeAt: expect.any(String) });
-    });
+      // The rotation started the rewrap in the background of this process, and
+      // it waits out the retirement grace period (seconds) before it finishes:
+      // let it finish here. Left running, it would outlive this block and go on
+      // with whatever database the next block points the process at.
+      await expect.poll(async () => (await call(rewrap.GET)).body.rewrap.state, { timeout: 60_000, interval: 250 }).toBe("done");
+      await expect.poll(() => getDb().lease.findUnique({ where: { name: "rewrap" } }), { timeout: 30_000, interval: 100 }).toBeNull();
+    }, 120_000);
 
     it("retire: refuses the primary, an unknown version and a bad body, in the contract's shape", async () => {
       signInAs(owner.id);

@@ -36,7 +36,14 @@ export function prepareSqliteFiles(file: string): void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
-  for (const p of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
-    if (existsSync(p)) tighten(p, FILE_MODE);
+  tighten(file, FILE_MODE);
+  for (const p of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      tighten(p, FILE_MODE);
+    } catch (error) {
+      // Missing, or deleted between the check and the chmod: SQLite removes
+      // these when another process's last connection closes. Nothing to tighten.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
 }
