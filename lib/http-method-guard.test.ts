@@ -44,6 +44,26 @@ describe("method guard", () => {
     expect(JSON.parse(res.body)).toEqual({ error: { code: "METHOD_NOT_ALLOWED", message: "this method is not allowed" } });
   });
 
+  it("a refused method with a body gets its 405 and the connection serves the next request", async () => {
+    // Two requests on one connection: a PROPFIND with a 64 KiB body, then a GET.
+    const body = "x".repeat(64 * 1024);
+    const socket = net.connect(port, "127.0.0.1");
+    let data = "";
+    socket.on("data", (d) => (data += d.toString()));
+    const closed = new Promise<void>((r) => socket.on("close", () => r()));
+    socket.write(`PROPFIND /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
+    // The body arrives after the answer was sent.
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write(body);
+    socket.write("GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    await closed;
+    const first = data.slice(0, data.indexOf("\r\n\r\n"));
+    expect(first).toMatch(/^HTTP\/1\.1 405 /);
+    expect(first).toMatch(/^Connection: keep-alive/im);
+    expect(data).toContain("HTTP/1.1 200 OK");
+    expect(data).toContain("handled GET");
+  });
+
   it.each(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])("%s reaches the app", async (method) => {
     const res = await send(`${method} /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     expect(res.status).toBe(200);

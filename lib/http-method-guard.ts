@@ -9,6 +9,7 @@
 // server too. It costs one Set lookup per request.
 import http from "node:http";
 import type { Duplex } from "node:stream";
+import { dropRestOfBody } from "./http/linger";
 
 /** What the dashboard, next-auth and the v1 API use; everything else is 405. */
 export const SERVED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -35,8 +36,13 @@ export function installMethodGuard(): void {
     if (event === "request") {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
       if (!SERVED_METHODS.has(req.method ?? "")) {
-        res.writeHead(405, { Allow: ALLOW, "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(BODY), Connection: "close" });
+        // The connection stays open: a client may still be sending a body
+        // (PROPFIND, say), and closing with unread bytes resets the
+        // connection before the client reads the 405. The body is dropped
+        // within the same bounds as a refused upload (lib/http/linger.ts).
+        res.writeHead(405, { Allow: ALLOW, "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(BODY) });
         res.end(BODY);
+        dropRestOfBody(req);
         return true;
       }
     } else if (event === "connection" && this.listenerCount("connect") === 0) {
