@@ -6,7 +6,7 @@
 // It runs the same dispatcher as the route files (lib/api/dispatch.ts), so
 // both paths answer alike; anything it does not own goes to Next.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { handleV1, matchRoute } from "@/lib/api/dispatch";
+import { handleV1, matchRoute, type Match } from "@/lib/api/dispatch";
 import { errorResult, fromNodeRequest, writeNodeResponse } from "@/lib/http/core";
 import { dropRestOfBody } from "@/lib/http/linger";
 import { handleMetrics, METRICS_PATH } from "@/lib/metrics/endpoint";
@@ -17,26 +17,32 @@ function pathOf(url: string): string {
 }
 
 /**
- * Whether the lean path answers this URL: the health check and every path
- * of the table. Other /api/v1 paths (unknown ones, trailing slashes) go to
- * Next, whose catch-all answers through the same dispatcher.
+ * What the lean path answers for this URL: the health check, the metrics,
+ * and every path of the table (with its route match, so the dispatcher
+ * does not match it again); null for the rest. Other /api/v1 paths
+ * (unknown ones, trailing slashes) go to Next, whose catch-all answers
+ * through the same dispatcher.
  */
-export function ownsPath(url: string): boolean {
+export type LeanTarget = { match: Match | undefined };
+
+export function leanTarget(url: string): LeanTarget | null {
   const path = pathOf(url);
-  if (path === "/api/health" || path === METRICS_PATH) return true;
-  if (!path.startsWith("/api/v1/")) return false;
+  if (path === "/api/health" || path === METRICS_PATH) return { match: undefined };
+  if (!path.startsWith("/api/v1/")) return null;
   try {
-    return matchRoute(path) !== null;
+    const match = matchRoute(path);
+    return match === null ? null : { match };
   } catch {
-    return true; // a malformed escape in a table path: the dispatcher's 400
+    // A malformed escape in a table path: the dispatcher matches again and answers 400.
+    return { match: undefined };
   }
 }
 
-export async function serveLean(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveLean(req: IncomingMessage, res: ServerResponse, target: LeanTarget): Promise<void> {
   let result;
   try {
     const request = fromNodeRequest(req);
-    result = await (request.path === METRICS_PATH ? handleMetrics(request) : handleV1(request));
+    result = await (request.path === METRICS_PATH ? handleMetrics(request) : handleV1(request, target.match));
   } catch (error) {
     result = errorResult(error);
   }

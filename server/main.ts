@@ -16,7 +16,7 @@ import { bootServer, serverOwnsSignals, shutdownVault } from "@/lib/boot";
 import { PEER_HEADER, SECURITY_HEADERS, errorBody, jsonResult, writeNodeResponse } from "@/lib/http/core";
 import { dropRestOfBody, isLingering } from "@/lib/http/linger";
 import { installMethodGuard } from "@/lib/http-method-guard";
-import { ownsPath, serveLean } from "./lean";
+import { leanTarget, serveLean } from "./lean";
 
 /** Dashboard and sign-in bodies are small: a declared length over this never reaches Next. */
 const MAX_NEXT_BODY_BYTES = 1024 * 1024;
@@ -51,8 +51,9 @@ export async function main(): Promise<void> {
     });
     if (draining) res.setHeader("Connection", "close");
     const url = req.url ?? "/";
-    if (ownsPath(url)) {
-      void serveLean(req, res);
+    const lean = leanTarget(url);
+    if (lean) {
+      void serveLean(req, res, lean);
       return;
     }
     // Next copies a body for proxy.ts before any route sees it. Its routes

@@ -82,7 +82,7 @@ function methodNotAllowed(route: Route): VaultError {
 }
 
 /** What the pipeline learned about a request, for the observer. */
-type Progress = { grant: ServerKeyGrant | null; body: unknown; data: unknown };
+type Progress = { grant: ServerKeyGrant | null; params: Record<string, string> | undefined; body: unknown; data: unknown };
 
 /**
  * Under VAULT_AUDIT=required, once the audit log could not be written, a
@@ -103,7 +103,8 @@ async function run(op: Operation, req: HttpRequest, rawParams: Record<string, st
     progress.grant = grant;
     takeToken(grant.keyId);
   }
-  const params = op.params ? parseInput(op.params, rawParams, "path") : {};
+  let params = {};
+  if (op.params) params = progress.params = parseInput(op.params, rawParams, "path") as Record<string, string>;
   if (grant) authorize(grant, (params as { storeId: string }).storeId, op.access as "read" | "write" | "audit");
   if (op.audit) requireAuditLog();
   const query = op.query ? parseInput(op.query, queryObject(req.search), "query") : {};
@@ -133,19 +134,21 @@ function codeOf(error: unknown): ErrorCode {
  * Any request under /api/v1 (and /api/health): the contract's answer, with
  * an X-Request-Id header. Every request is observed once (observe.ts):
  * counted in the metrics and, for server-key operations, audited.
+ * `known` is matchRoute(req.path) when the caller already matched it (the
+ * lean path, to choose between itself and Next); otherwise it is matched here.
  */
-export async function handleV1(req: HttpRequest): Promise<HttpResult> {
+export async function handleV1(req: HttpRequest, known?: Match | null): Promise<HttpResult> {
   const at = new Date();
   const started = performance.now();
   const requestId = requestIdOf(req);
   const address = clientAddressFrom(req.peer, req.header("x-forwarded-for"));
-  const progress: Progress = { grant: null, body: undefined, data: undefined };
+  const progress: Progress = { grant: null, params: undefined, body: undefined, data: undefined };
   let op: Operation | null = null;
   let rawParams: Record<string, string> | null = null;
   let result: HttpResult;
   let code: ErrorCode | null = null;
   try {
-    const match = matchRoute(req.path);
+    const match = known !== undefined ? known : matchRoute(req.path);
     if (!match) {
       code = "NOT_FOUND";
       result = jsonResult(errorBody("NOT_FOUND", "no such API path"), 404);
@@ -168,6 +171,7 @@ export async function handleV1(req: HttpRequest): Promise<HttpResult> {
     code,
     grant: progress.grant,
     rawParams,
+    params: progress.params,
     body: progress.body,
     data: progress.data,
     at,

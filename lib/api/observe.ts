@@ -22,6 +22,8 @@ export type RequestOutcome = {
   grant: ServerKeyGrant | null;
   /** The path's parameters as matched (not yet validated). */
   rawParams: Record<string, string> | null;
+  /** The path's parameters as validated, when the request got that far. */
+  params?: Record<string, string>;
   /** The validated body, when the request got that far. */
   body: unknown;
   /** The handler's answer, on success. */
@@ -84,9 +86,10 @@ function audit(o: RequestOutcome): Promise<void> | null {
   const spec = o.op?.audit;
   if (!o.op || !spec) return null;
 
-  // Only validated ids are stored: a malformed path records none.
-  const parsed = o.op.params?.safeParse(o.rawParams ?? {});
-  const params = parsed?.success ? (parsed.data as Record<string, string>) : undefined;
+  // Only validated ids are stored: a malformed path records none. A request
+  // refused before its parameters were validated (401, say) has them
+  // validated here.
+  const params = o.params ?? validParams(o.op, o.rawParams);
   const keys = params ? spec.keys?.({ params, body: o.body }) : undefined;
   const result = resultOf(o.status, o.code);
   const base = {
@@ -104,6 +107,11 @@ function audit(o: RequestOutcome): Promise<void> | null {
   const recorded = !keys || keys.length === 0 ? [recordAuditEvent({ ...base, result })] : keys.map((keyHash) => recordAuditEvent({ ...base, keyHash, result: missed?.(o.data, keyHash) ? "miss" : result }));
   // A request already refused for want of an audit log does not wait for its own refusal's event.
   return settle(recorded, o.code !== "UNAVAILABLE");
+}
+
+function validParams(op: Operation, raw: Record<string, string> | null): Record<string, string> | undefined {
+  const parsed = op.params?.safeParse(raw ?? {});
+  return parsed?.success ? (parsed.data as Record<string, string>) : undefined;
 }
 
 function settle(all: Promise<void>[], wait: boolean): Promise<void> | null {

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb, getSqliteConnection } from "./client";
 import { resetConfigForTests } from "@/lib/config";
@@ -67,5 +68,41 @@ describe("SQLite checkpoints off the serving connection", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     // A new client starts a new one and works.
     expect(await getDb().project.count()).toBe(1);
+  });
+});
+
+// Another process on the same file (the admin CLI next to the server): a
+// Prisma transaction that reads and then writes must not fail because the
+// other process committed in between. Under SQLite's deferred BEGIN, such a
+// transaction's first write gets SQLITE_BUSY at once (its snapshot is
+// stale; no busy timeout helps), which the CLI's `master-key rotate` hit
+// under traffic in the adversarial compromise test. Transactions begin
+// IMMEDIATE: they hold the write lock from the start, and the other
+// process waits for it instead.
+describe("transactions against another connection on the same file", () => {
+  it("a read-then-write transaction holds the write lock from its start", async () => {
+    const db = getDb();
+    const other = new Database(file, { timeout: 0 });
+    try {
+      let otherWrite: string | null = null;
+      await db.$transaction(async (tx) => {
+        await tx.project.count();
+        try {
+          other.prepare(`INSERT INTO "Project" ("id", "name", "createdAt", "updatedAt") VALUES ('other-process', 'other', '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`).run();
+          otherWrite = "committed";
+        } catch (error) {
+          otherWrite = (error as { code?: string }).code ?? String(error);
+        }
+        await tx.project.create({ data: { name: "after the other process" } });
+      });
+      // The other connection was made to wait (here: refused at once, its timeout being 0).
+      expect(otherWrite).toBe("SQLITE_BUSY");
+      expect(await db.project.count({ where: { name: "after the other process" } })).toBe(1);
+      // Once the transaction is over, the other connection writes.
+      other.prepare(`INSERT INTO "Project" ("id", "name", "createdAt", "updatedAt") VALUES ('other-process', 'other', '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`).run();
+      expect(await db.project.count({ where: { id: "other-process" } })).toBe(1);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -75,6 +75,8 @@ export class GatedAdapter implements SqlDriverAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    // The adapter refuses every level but SERIALIZABLE (SQLite's only one).
+    if (isolationLevel && isolationLevel !== "SERIALIZABLE") return this.#inner.startTransaction(isolationLevel);
     await this.#idle();
     // Claimed synchronously after the check, so nothing slips in between.
     let release!: () => void;
@@ -83,21 +85,31 @@ export class GatedAdapter implements SqlDriverAdapter {
       this.#open = null;
       release();
     };
-    let tx: Transaction;
+    // BEGIN IMMEDIATE, where the adapter sends a deferred BEGIN: a deferred
+    // transaction that reads and then writes fails at its first write with
+    // SQLITE_BUSY, busy timeout or not, when another process (the admin
+    // CLI, another instance) committed in between. Taking the write lock at
+    // the start makes the other process wait instead. Within this process
+    // the gate already runs one transaction at a time, so nothing is lost.
+    // The transaction's queries run on the adapter's connection as its own
+    // transactions do; Prisma sends COMMIT or ROLLBACK itself
+    // (usePhantomQuery: false) and then calls commit() or rollback().
     try {
-      tx = await this.#inner.startTransaction(isolationLevel);
+      // Through the adapter, which turns SQLite's errors into Prisma's
+      // (a lock still busy after the timeout: a timeout error).
+      await this.#inner.executeScript("BEGIN IMMEDIATE");
     } catch (error) {
       done();
       throw error;
     }
     return {
-      provider: tx.provider,
-      adapterName: tx.adapterName,
-      options: tx.options,
-      queryRaw: (q) => tx.queryRaw(q),
-      executeRaw: (q) => tx.executeRaw(q),
-      commit: () => tx.commit().finally(done),
-      rollback: () => tx.rollback().finally(done),
+      provider: this.provider,
+      adapterName: this.adapterName,
+      options: { usePhantomQuery: false },
+      queryRaw: (q) => this.#inner.queryRaw(q),
+      executeRaw: (q) => this.#inner.executeRaw(q),
+      commit: async () => done(),
+      rollback: async () => done(),
     };
   }
 
