@@ -46,39 +46,42 @@ export class GatedAdapter implements SqlDriverAdapter {
     if (file) this.#checkpointer = startCheckpointer(connection, file);
   }
 
+  // Every method below checks for an open transaction and goes on in one
+  // synchronous step (no await between the last check and the work, which
+  // the adapter runs synchronously when called), so nothing can start in
+  // between.
+
   /**
    * Runs synchronous work on the connection when no Prisma transaction is
    * open. Nothing can interleave with it: it does not yield.
    */
   async runExclusive<T>(work: (connection: Database.Database) => T): Promise<T> {
-    await this.#idle();
+    while (this.#open) await this.#open;
     return work(this.#connection);
   }
 
-  async #idle(): Promise<void> {
-    while (this.#open) await this.#open;
-  }
-
   async queryRaw(query: SqlQuery) {
-    await this.#idle();
+    while (this.#open) await this.#open;
     return this.#inner.queryRaw(query);
   }
 
   async executeRaw(query: SqlQuery) {
-    await this.#idle();
+    while (this.#open) await this.#open;
     return this.#inner.executeRaw(query);
   }
 
   async executeScript(script: string) {
-    await this.#idle();
+    while (this.#open) await this.#open;
     return this.#inner.executeScript(script);
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     // The adapter refuses every level but SERIALIZABLE (SQLite's only one).
     if (isolationLevel && isolationLevel !== "SERIALIZABLE") return this.#inner.startTransaction(isolationLevel);
-    await this.#idle();
-    // Claimed synchronously after the check, so nothing slips in between.
+    // Checked and claimed in one synchronous step (no await between the
+    // last check and the claim), so two transactions never both start:
+    // this gate is what runs them one at a time.
+    while (this.#open) await this.#open;
     let release!: () => void;
     this.#open = new Promise<void>((resolve) => (release = resolve));
     const done = () => {
