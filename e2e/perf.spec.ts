@@ -16,7 +16,16 @@ type Row = { page: string; path: string; firstPaint: number; dataOnScreen: numbe
 
 async function measure(page: Page, path: string) {
   await page.goto(path, { waitUntil: "load" });
-  await page.waitForFunction(() => (window as unknown as { __data?: number }).__data !== undefined, undefined, { timeout: 30_000 });
+  // Both marks must be in: the data's frame and the browser's first-contentful-paint entry, which
+  // Chromium queues when the frame is presented and may deliver after the page's own animation frames
+  // on a busy machine (a CI run read it too early and got NaN).
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __data?: number }).__data !== undefined &&
+      performance.getEntriesByName("first-contentful-paint").length > 0,
+    undefined,
+    { timeout: 30_000 },
+  );
   return page.evaluate(() => {
     const w = window as unknown as { __insertedAt: number; __data: number };
     const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;

@@ -11,7 +11,6 @@ import { isLive, toStoredRow } from "./types";
 
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-
 const COLUMNS = `e."storeRef", e."keyHash", e."ciphertext", e."wrappedKey", e."masterKeyVersion", e."version", e."createdAt", e."updatedAt", e."expiresAt"`;
 
 const toRow = (r: RawRow): StoredRow => toStoredRow(r, (s) => new Date(s));
@@ -56,6 +55,27 @@ const stmts = (c: Database.Database) => {
   if (!s) cache.set(c, (s = statements(c)));
   return s;
 };
+
+// One entry's read-then-write step: an IMMEDIATE transaction that finds the
+// store and the entry's row (null when absent), then runs `step` on them.
+async function withEntry<T>(
+  projectId: string,
+  storeId: string,
+  keyHash: string,
+  step: (s: ReturnType<typeof statements>, storeRef: string, row: StoredRow | null) => T,
+): Promise<T> {
+  const gate = await getSqliteConnection();
+  return gate.runExclusive((c) => {
+    const s = stmts(c);
+    return c
+      .transaction(() => {
+        const r = s.getJoined.get(keyHash, projectId, storeId) as (RawRow & { sref: string }) | undefined;
+        if (!r) throw storeNotFound(storeId);
+        return step(s, r.sref, r.keyHash === null ? null : toRow(r));
+      })
+      .immediate();
+  });
+}
 
 export const sqliteEntryRepo: EntryRepo = {
   async get(projectId, storeId, keyHash) {
@@ -117,44 +137,26 @@ export const sqliteEntryRepo: EntryRepo = {
   },
 
   async delete(projectId, storeId, keyHash, ifVersion) {
-    const gate = await getSqliteConnection();
-    return gate.runExclusive((c) => {
-      const s = stmts(c);
-      return c
-        .transaction(() => {
-          const r = s.getJoined.get(keyHash, projectId, storeId) as (RawRow & { sref: string }) | undefined;
-          if (!r) throw storeNotFound(storeId);
-          const old = r.keyHash === null ? null : toRow(r);
-          const live = checkDelete(old, ifVersion, new Date());
-          if (old) {
-            s.remove.run(r.sref, keyHash, old.version);
-            s.count.run(-1, r.sref);
-          }
-          return { storeRef: r.sref, live };
-        })
-        .immediate();
+    return withEntry(projectId, storeId, keyHash, (s, storeRef, old) => {
+      const live = checkDelete(old, ifVersion, new Date());
+      if (old) {
+        s.remove.run(storeRef, keyHash, old.version);
+        s.count.run(-1, storeRef);
+      }
+      return { storeRef, live };
     });
   },
 
   async lease(projectId, storeId, keyHash, request) {
-    const gate = await getSqliteConnection();
-    return gate.runExclusive((c) => {
-      const s = stmts(c);
-      return c
-        .transaction(() => {
-          const r = s.getJoined.get(keyHash, projectId, storeId) as (RawRow & { sref: string }) | undefined;
-          if (!r) throw storeNotFound(storeId);
-          const row = r.keyHash === null ? null : toRow(r);
-          const now = new Date();
-          const current = row && isLive(row, now) ? row.version : 0;
-          const decision = decideLease(readLease(s, r.sref, keyHash), current, request, now);
-          if (decision.kind === "acquire") {
-            if (decision.write === "insert") s.leaseInsert.run(r.sref, keyHash, decision.token, ts(decision.expiresAt), ts(now));
-            else s.leaseUpdate.run(decision.token, ts(decision.expiresAt), decision.token, ts(now), r.sref, keyHash);
-          }
-          return { storeRef: r.sref, decision, row };
-        })
-        .immediate();
+    return withEntry(projectId, storeId, keyHash, (s, storeRef, row) => {
+      const now = new Date();
+      const current = row && isLive(row, now) ? row.version : 0;
+      const decision = decideLease(readLease(s, storeRef, keyHash), current, request, now);
+      if (decision.kind === "acquire") {
+        if (decision.write === "insert") s.leaseInsert.run(storeRef, keyHash, decision.token, ts(decision.expiresAt), ts(now));
+        else s.leaseUpdate.run(decision.token, ts(decision.expiresAt), decision.token, ts(now), storeRef, keyHash);
+      }
+      return { storeRef, decision, row };
     });
   },
 
