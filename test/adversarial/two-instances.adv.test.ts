@@ -71,14 +71,16 @@ describe.skipIf(!pgUp)("two instances on one PostgreSQL: consistency and revocat
     let writesAfterWindow = 0;
     for (const i of [0, 1]) {
       for (;;) {
+        // Timed from when the request is sent, not when its answer arrives: on a busy machine a
+        // write sent inside the window may be answered after it, and that is no fault.
+        const sentAt = Date.now() - revokedAt;
         const r = await api(at(i), "PUT", `/api/v1/stores/shared/entries/${k}`, { token: t, body: { value: "after-revoke" } });
-        const elapsed = Date.now() - revokedAt;
         if (r.status === 401) {
-          refusedAfter.push(elapsed);
+          refusedAfter.push(sentAt);
           break;
         }
-        if (elapsed > CACHE_SECONDS * 1000 + 250) writesAfterWindow++;
-        if (elapsed > 15_000) break;
+        if (sentAt > CACHE_SECONDS * 1000 + 250) writesAfterWindow++;
+        if (sentAt > 15_000) break;
         await sleep(50);
       }
     }
@@ -87,7 +89,8 @@ describe.skipIf(!pgUp)("two instances on one PostgreSQL: consistency and revocat
     figures.revocationRefusedAfterMs = refusedAfter;
     figures.revocationWritesAcceptedAfterWindow = writesAfterWindow;
     expect(refusedAfter).toHaveLength(2);
-    for (const ms of refusedAfter) expect(ms).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + 250);
+    // Every write sent after the window was refused (the first refusal may come later than the
+    // window only when the write before it was sent inside the window and answered slowly).
     expect(writesAfterWindow).toBe(0);
     expect(later.map((r) => r.status)).toEqual([401, 401, 401, 401]);
     for (const r of later) expect(r.text).not.toContain(t);
