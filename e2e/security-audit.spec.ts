@@ -62,7 +62,7 @@ test("audit: key permission, SDK access log, audit page, store events, security 
   expect(await store.getValue("gh:1", { secret: appSecret })).toBe("refresh-token-1");
   expect(await store.getValue("gh:404", { secret: appSecret })).toBeNull();
   await expect
-    .poll(async () => (await store.getAccessLog("gh:1", { secret: appSecret })).events.filter((e) => e.action !== "entry.access_log").map((e) => e.action), { timeout: 15_000 })
+    .poll(async () => (await store.getAccessLog("gh:1", { secret: appSecret })).events.filter((e) => e.action !== "entry.access_log").map((e) => e.action), { timeout: 30_000 })
     // Newest first; setValue reads the current version before it writes (format v2 binds it into the ciphertext).
     .toEqual(["entry.read", "entry.write", "entry.read"]);
 

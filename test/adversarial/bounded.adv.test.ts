@@ -156,18 +156,34 @@ function bounded(provider: Provider) {
       return { rps: ok / r.duration, cpuPerRequest: (servingCpuSeconds(pid, provider) - cpu0) / ok, non2xx: r.non2xx };
     };
     const floodMs = seconds * 1000 + 2000;
-    const flood = () =>
-      autocannon({
-        url: cluster.url,
-        connections: 32,
-        duration: floodMs / 1000,
-        requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: `/api/v1/stores/big/entries/${keyHash()}`, headers: { authorization: `Bearer dvk_${keyHash().slice(0, 43)}` } }) }],
+    /** The flood's result, and `spent`: settles at its first 429 (its burst is spent) or when it ends. */
+    const flood = () => {
+      let settle: () => void = () => undefined;
+      const spent = new Promise<void>((resolve) => (settle = resolve));
+      const result = new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: cluster.url,
+            connections: 32,
+            duration: floodMs / 1000,
+            requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: `/api/v1/stores/big/entries/${keyHash()}`, headers: { authorization: `Bearer dvk_${keyHash().slice(0, 43)}` } }) }],
+          },
+          (error, r) => (error ? reject(error) : resolve(r)),
+        );
+        instance.on("response", (_client, statusCode) => {
+          if (Number(statusCode) === 429) settle();
+        });
       });
+      result.then(settle, settle);
+      return { result, spent };
+    };
     const flooded = async () => {
       const f = flood();
-      await sleep(1000); // the flood's burst is spent; it is now held at one refusal a second per connection
+      // Its burst is spent (the first 429, which a slow machine takes longer to reach); it is now held at one
+      // refusal a second per connection. At least 1 s in, as on a fast machine.
+      await Promise.all([sleep(1000), f.spent]);
       const r = await real();
-      return { r, f: await f };
+      return { r, f: await f.result };
     };
     // A cold server is slower for its first seconds: warm up first. Then
     // rounds alternate which run goes first (so drift cancels).

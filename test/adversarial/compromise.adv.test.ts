@@ -59,9 +59,12 @@ function recovery(provider: Provider) {
     const expected = (k: string, value: unknown) => value === last.get(k) || (typeof value === "string" && (maybe.get(k)?.has(value) ?? false));
     let stop = false;
     let restarting = false;
+    const CLIENTS = 4;
     const client = async (c: number) => {
       for (let seq = 0; !stop; seq++) {
-        const k = keys[(c * 101 + seq * 7) % n]!;
+        // Client c owns the keys with index ≡ c (mod CLIENTS): one writer per key, so "last written" is
+        // well defined (two clients on one key could see each other's write before its answer arrives).
+        const k = keys[((c * 101 + seq * 7) % (n / CLIENTS)) * CLIENTS + c]!;
         const value = `c${c}-${seq}`;
         const w = await api(cluster.url, "PUT", `/api/v1/stores/s/entries/${k}`, { token, body: { value } }).catch(() => ({ status: 0 }) as never);
         if (w.status === 200) {
@@ -84,7 +87,7 @@ function recovery(provider: Provider) {
         await sleep(5);
       }
     };
-    const clients = Array.from({ length: 4 }, (_, c) => client(c));
+    const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
 
     // 1. New root key, then restart the server with it.
     const newRootB64 = randomBytes(32).toString("base64");

@@ -18,6 +18,8 @@ import { getDb } from "@/lib/db/client";
 import { newToken } from "@/lib/server-keys/token";
 import { api, dbChecksum, rawHttp, record, startCluster, type Cluster } from "./harness";
 
+/** Every request here gets an answer: wait for it as long as a loaded machine may take (the first ones reach a cold Next handler). */
+const ANSWER_MS = 30_000;
 const shape = (json: unknown) => Object.keys((json as { error?: object })?.error ?? {}).sort().join(",");
 
 function payloads(provider: Provider) {
@@ -75,7 +77,7 @@ function payloads(provider: Provider) {
   it("malformed percent-encoding anywhere: 400; methods nobody serves, TRACE first: 405", async () => {
     const paths = ["/api/auth/%zz", "/api/auth/session%zz", "/projects/%zz", "/api/dashboard/%zz", "/%zz", "/api/v1/stores/%zz", "/sign-in/%E0%A4%A", "/%"];
     for (const p of paths) {
-      const r = await rawHttp(cluster.url, `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const r = await rawHttp(cluster.url, `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, ANSWER_MS);
       expect(r?.status, p).toBe(400);
       expect(JSON.parse(r!.body).error.code, p).toBe("INVALID_REQUEST");
     }
@@ -90,7 +92,7 @@ function payloads(provider: Provider) {
       ["FOO", "/"],
     ];
     for (const [m, p] of methods) {
-      const r = await rawHttp(cluster.url, `${m} ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const r = await rawHttp(cluster.url, `${m} ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, ANSWER_MS);
       expect(r?.status, `${m} ${p}`).toBe(405);
       expect(shape(JSON.parse(r!.body)), `${m} ${p}`).toBe("code,message");
       expect(JSON.parse(r!.body).error.code).toBe("METHOD_NOT_ALLOWED");

@@ -121,9 +121,18 @@ function quarantineUnderLoad(provider: Provider) {
     const { version } = await rotateMasterKey(TEST_ACTOR);
     // A first runner, killed once it has made progress: a crash mid-rewrap.
     const first = rewrapChild(scaled(25, 100));
-    for (let i = 0; i < 600; i++) {
+    // A loaded machine takes a while to start the process (tsx, Prisma): wait for its progress, not a fixed time.
+    const progressBy = Date.now() + 120_000;
+    for (;;) {
       const s = await getRewrapStatus();
       if (s.targetVersion === version && s.processed > 0) break;
+      const ended = first.child.exitCode !== null || first.child.signalCode !== null;
+      if (ended || Date.now() > progressBy) {
+        stop = true;
+        if (!ended) process.kill(-first.child.pid!, "SIGKILL");
+        await Promise.all([first.done.catch(() => undefined), ...clients]);
+        throw new Error(`the rewrap process ended or made no progress in 120 s (exit ${first.child.exitCode ?? first.child.signalCode})`);
+      }
       await sleep(50);
     }
     process.kill(-first.child.pid!, "SIGKILL");

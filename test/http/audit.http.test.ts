@@ -47,7 +47,7 @@ for (const [provider, serving] of RUNS) {
       expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       // Written a moment after each request.
       await expect
-        .poll(async () => (await store.getAccessLog(logicalKey, { secret })).events.filter((e) => e.action !== "entry.access_log").map((e) => [e.action, e.result]), { timeout: 10_000, interval: 300 })
+        .poll(async () => (await store.getAccessLog(logicalKey, { secret })).events.filter((e) => e.action !== "entry.access_log").map((e) => [e.action, e.result]), { timeout: 30_000, interval: 300 })
         .toEqual([
           ["entry.read", "ok"],
           ["entry.write", "ok"],
@@ -55,7 +55,7 @@ for (const [provider, serving] of RUNS) {
           ["entry.read", "miss"],
         ]);
       // Reading the log is itself recorded: the newest event, once written.
-      await expect.poll(async () => (await store.getAccessLog(logicalKey, { secret, limit: 1 })).events[0]?.action, { timeout: 10_000, interval: 300 }).toBe("entry.access_log");
+      await expect.poll(async () => (await store.getAccessLog(logicalKey, { secret, limit: 1 })).events[0]?.action, { timeout: 30_000, interval: 300 }).toBe("entry.access_log");
       const log = await store.getAccessLog(logicalKey, { secret, limit: 1 });
       expect(log.events).toHaveLength(1);
       // Plain next start does not tell route handlers the TCP peer (lib/net/client-address.ts).

@@ -208,7 +208,9 @@ for (const provider of ["sqlite", "postgres"] as const) {
     it("the holder killed mid-refresh: another process takes over once its lease has run out", async () => {
       await vaultStore().setValue(KEY, mock.current, { secret: SECRET });
       const deadBefore = mock.dead.length;
-      const leaseMs = 3_000;
+      // Long enough for a loaded machine: the SDK gives up on a lease granted slower than half of it, and a
+      // live holder whose renewals (every third of it) come late would be taken over before the kill.
+      const leaseMs = 6_000;
       const holder = worker({ mode: "hang", leaseMs });
       await holder.ready();
       holder.go();
@@ -216,7 +218,7 @@ for (const provider of ["sqlite", "postgres"] as const) {
       const taker = worker({ mode: "single", leaseMs });
       await taker.ready();
       taker.go();
-      await new Promise((r) => setTimeout(r, 1_500)); // the taker is polling; the holder renews meanwhile
+      await new Promise((r) => setTimeout(r, leaseMs / 2)); // the taker is polling; the holder renews meanwhile
       const lease = await getDb().entryLease.findFirstOrThrow({ where: { storeRef } });
       const killedAt = Date.now();
       holder.child.kill("SIGKILL");
@@ -236,7 +238,8 @@ for (const provider of ["sqlite", "postgres"] as const) {
     it("a holder frozen past its lease: another takes over, and the frozen one's result is refused when it wakes", async () => {
       await vaultStore().setValue(KEY, mock.current, { secret: SECRET });
       const deadBefore = mock.dead.length;
-      const leaseMs = 2_000;
+      // The SDK gives up on a lease granted slower than half of it: room for a loaded machine.
+      const leaseMs = 4_000;
       const frozen = worker({ mode: "freeze", leaseMs });
       await frozen.ready();
       frozen.go();

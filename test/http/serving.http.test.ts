@@ -324,9 +324,12 @@ describe("SIGTERM under load drains and closes cleanly [sqlite]", () => {
         }
       }
     };
-    const workers = Array.from({ length: 16 }, worker);
-    await new Promise((r) => setTimeout(r, 1500));
     const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)));
+    const workers = Array.from({ length: 16 }, worker);
+    // Under load: at least 1.5 s of it, and more than 50 writes answered (a slow machine takes longer to get there).
+    const loadedBy = Date.now() + 60_000;
+    await new Promise((r) => setTimeout(r, 1500));
+    while (ok <= 50 && failures.length === 0 && server.child.exitCode === null && Date.now() < loadedBy) await new Promise((r) => setTimeout(r, 50));
     server.child.kill("SIGTERM");
     const code = await exited;
     stop = true;
