@@ -4,6 +4,12 @@ import { headers } from "next/headers";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
+// Never prerendered, not even at build: the home page and the not-found page
+// read the database and the session, and a build that rendered them created
+// ./data (an empty vault.db, and a session secret that would be baked into
+// a container image).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Data Vault", template: "%s · Data Vault" },
   description: "A self-hostable vault for the secrets your app holds for its users.",

@@ -13,7 +13,7 @@
 // `npm test -- unit http` runs only the tiers whose scripts are named
 // (lint, typecheck, unit, integration, build, http, e2e, adversarial).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -27,7 +27,9 @@ const tiers = [
   // test:unit has no --reporter of its own: keep Vitest's default one beside the JSON report.
   ["unit", "test:unit", ["--reporter=default", ...vitestJson("unit")], { report: "vitest" }],
   ["integration (SQLite + PostgreSQL)", "test:integration", vitestJson("integration"), { report: "vitest" }],
-  ["build", "build"],
+  // The build must not touch a data directory (no database, no session secret baked into an image):
+  // it runs with DATA_DIR at a path that does not exist, and fails if the path appears.
+  ["build", "build", [], { env: { DATA_DIR: path.join(reports, "build-data-dir") } }],
   ["http (built server, SQLite + PostgreSQL)", "test:http", vitestJson("http"), { report: "vitest", needsBuild: true }],
   ["e2e (Chromium)", "test:e2e", [], { report: "playwright", needsBuild: true, env: { E2E_JSON_REPORT: path.join(reports, "e2e.json") } }],
   ["adversarial, short (SQLite + PostgreSQL)", "test:adversarial", vitestJson("adversarial"), { report: "vitest", needsBuild: true, env: { ADV_SCALE: "short" } }],
@@ -109,7 +111,11 @@ for (const [name, script, extra = [], opts = {}] of selected) {
   const args = ["run", script, ...(extra.length ? ["--", ...extra] : [])];
   const r = spawnSync("npm", args, { stdio: "inherit", env: { ...env, ...opts.env } });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const ok = r.status === 0;
+  let ok = r.status === 0;
+  if (script === "build" && existsSync(opts.env.DATA_DIR)) {
+    console.error(`npm test: the build created ${opts.env.DATA_DIR} (${readdirSync(opts.env.DATA_DIR).join(", ")}): a page read the database or the session secret while prerendering`);
+    ok = false;
+  }
   if (script === "build") buildFailed = !ok;
   if (!opts.report) {
     // lint, typecheck, build: one check each.
