@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildAuthOptions, sessionCookieName } from "./options";
 
 process.env.NEXTAUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
@@ -26,5 +26,22 @@ describe("session cookie (finding 6: no Secure without an https NEXTAUTH_URL)", 
     process.env.NEXTAUTH_URL = "http://127.0.0.1:3000";
     expect(buildAuthOptions().useSecureCookies).toBe(false);
     expect(sessionCookieName()).toBe("next-auth.session-token");
+  });
+});
+
+describe("next-auth's logger", () => {
+  it("says each configuration warning once per process, not on every sign-in", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const logger = buildAuthOptions().logger!;
+      for (let i = 0; i < 3; i++) logger.warn!("NEXTAUTH_URL");
+      logger.warn!("DEBUG_ENABLED");
+      // A fresh options object (built per request in places) shares the same memory.
+      buildAuthOptions().logger!.warn!("NEXTAUTH_URL");
+      const lines = warn.mock.calls.map(([line]) => JSON.parse(String(line)) as { msg: string; code: string });
+      expect(lines.filter((l) => l.msg === "next-auth warning").map((l) => l.code)).toEqual(["NEXTAUTH_URL", "DEBUG_ENABLED"]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -8,6 +8,7 @@ import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/singleton";
 import { clientAddressFromHeaders } from "@/lib/net/client-address";
 import { publicUrl, publicUrlIsHttps } from "@/lib/net/public-url";
 import { safeRedirectUrl } from "./redirect";
@@ -124,7 +125,12 @@ export function buildAuthOptions(): NextAuthOptions {
         if (error instanceof SessionEndedError) return;
         log.warn("next-auth error", { code, kind: (error as Error)?.name ?? null });
       },
+      // A warning is about the configuration (e.g. NEXTAUTH_URL unset, which the start-up
+      // line about PUBLIC_URL already says): once per process, not on every sign-in.
       warn(code) {
+        const seen = processSingleton("nextAuthWarnings", () => new Set<string>());
+        if (seen.has(code)) return;
+        seen.add(code);
         log.warn("next-auth warning", { code });
       },
       debug() {},
