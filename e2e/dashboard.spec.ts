@@ -7,7 +7,7 @@
 // 404 page, tab titles, theme, keyboard focus, axe-core on every page and
 // dialog; sign-out stays on this origin with NEXTAUTH_URL unset. Each page
 // is saved to e2e/artifacts/screens/<project>/.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { DataVaultClient, DataVaultError } from "../sdk/src/index.js";
 import { memberEmail, ownerEmail } from "./accounts";
 import {
@@ -39,6 +39,22 @@ async function sdkErrorCode(fn: () => Promise<unknown>): Promise<string> {
   } catch (error) {
     return error instanceof DataVaultError ? error.code : String(error);
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Activity is counted per UTC day and the chart's last bar is the server's
+ * today. A step that writes and then reads today's bar must not run across
+ * midnight UTC: when less than `stepMs` is left of the day, it waits until
+ * the next day has begun (and gives the test that much more time).
+ */
+async function notAcrossUtcMidnight(info: TestInfo, stepMs: number) {
+  const left = DAY_MS - (Date.now() % DAY_MS);
+  if (left > stepMs) return;
+  const wait = left + 2_000;
+  info.setTimeout(info.timeout + wait);
+  await new Promise((r) => setTimeout(r, wait));
 }
 
 /** Every page of the journey: no sideways scroll, no axe violations, a screenshot. */
@@ -233,6 +249,8 @@ test("the dashboard journey", async ({ page, baseURL }, info) => {
   });
 
   await test.step("the SDK writes; the store page charts reads, writes, deletes, misses per day", async () => {
+    // From the first write to the tooltip on today's bar: about 6½ minutes if every wait below ran to its limit.
+    await notAcrossUtcMidnight(info, 7 * 60_000);
     const store = new DataVaultClient({ baseUrl: baseURL!, serverKey: token, retries: 0 }).getDataVaultStore(storeId);
     await store.setValue("gh:1", "refresh-token-1", { secret: appSecret });
     await store.setValue("gh:2", "refresh-token-2", { secret: appSecret });

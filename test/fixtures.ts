@@ -44,3 +44,21 @@ export async function sleepUntil(moment: Date, extraMs = 50): Promise<void> {
   const wait = moment.getTime() + extraMs - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
+
+/** Today in UTC (YYYY-MM-DD), the day activity is counted under. */
+export function utcToday(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Runs `read` (side-effect free) until one run begins and ends on the same
+ * UTC day, and returns that run's result with the day. For checks of "today"
+ * that would fail if the run straddled midnight UTC.
+ */
+export async function onOneUtcDay<T>(read: () => Promise<T>): Promise<{ day: string; value: T }> {
+  for (;;) {
+    const day = utcToday();
+    const value = await read();
+    if (utcToday() === day) return { day, value };
+  }
+}

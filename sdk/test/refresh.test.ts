@@ -151,16 +151,23 @@ describe("refresh", () => {
       if (stalled && request.path.endsWith("/lease") && JSON.parse(request.body).token !== undefined) await new Promise(() => {});
     };
     let holderSaw: AbortSignal | undefined;
+    // The holder's function returns only once the waiter has taken over and
+    // written (a fixed sleep would let a slow takeover lose the race to the
+    // holder's write, which an expired lease nobody took over lets through).
+    let takenOver: () => void = () => {};
+    const afterTakeover = new Promise<void>((resolve) => (takenOver = resolve));
     const holder = a.refresh("k", async (_, info) => {
       holderSaw = info.signal;
-      await sleep(600);
+      await afterTakeover;
       return "from the stalled holder";
     }, { secret: SECRET, leaseMs: 150 });
     await until(() => holderSaw !== undefined);
-    const started = Date.now();
-    const taker = await b.refresh("k", (current) => `taken over from ${current}`, { secret: SECRET, leaseMs: 1_000 });
+    // The holder's lease as the vault granted it (its renewals never arrive).
+    const heldUntil = vault.leases.get("oauth-tokens")!.get(keyHash)!.expiresAt;
+    const taker = await b.refresh("k", (current) => `taken over from ${current}`, { secret: SECRET, leaseMs: 1_000 }).finally(takenOver);
     expect(taker).toBe("taken over from v0");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    // Not before the holder's lease ran out.
+    expect(Date.now()).toBeGreaterThanOrEqual(heldUntil);
     stalled = false;
     await expect(holder).rejects.toMatchObject({ code: "LEASE_LOST", status: 409 });
     expect(holderSaw?.aborted).toBe(false); // its renewals never answered: the fence decided
