@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { createStore } from "@/lib/vault/stores";
+import { utcDay } from "@/lib/vault/activity";
 import { createServerKey } from "@/lib/server-keys/service";
 import { systemActor } from "@/lib/audit/actor";
 
@@ -45,11 +46,6 @@ export async function sleepUntil(moment: Date, extraMs = 50): Promise<void> {
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 
-/** Today in UTC (YYYY-MM-DD), the day activity is counted under. */
-export function utcToday(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 /**
  * Runs `read` (side-effect free) until one run begins and ends on the same
  * UTC day, and returns that run's result with the day. For checks of "today"
@@ -57,8 +53,8 @@ export function utcToday(): string {
  */
 export async function onOneUtcDay<T>(read: () => Promise<T>): Promise<{ day: string; value: T }> {
   for (;;) {
-    const day = utcToday();
+    const day = utcDay(); // the day activity is counted under
     const value = await read();
-    if (utcToday() === day) return { day, value };
+    if (utcDay() === day) return { day, value };
   }
 }
